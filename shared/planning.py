@@ -1,0 +1,176 @@
+"""The planning contract: what the engine takes in and what it gives back.
+
+Both the CLI, the Celery task and the API import these models; the engine in
+`worker.engine` is pure (request in, result out) and never does I/O.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Distance = Literal["5k", "10k", "half", "marathon"]
+Intensity = Literal["rest", "easy", "moderate", "hard", "race", "strength"]
+Phase = Literal["base", "build", "peak", "taper", "race"]
+Priority = Literal["A", "B", "C"]
+SolveStatus = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "MODEL_INVALID", "UNKNOWN"]
+SessionKind = Literal["rest", "run", "long", "strength", "race"]
+
+PHASES: tuple[Phase, ...] = ("base", "build", "peak", "taper", "race")
+DISTANCES: tuple[Distance, ...] = ("5k", "10k", "half", "marathon")
+
+
+class StrictModel(BaseModel):
+    """Unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class SessionTemplate(StrictModel):
+    """One entry of a training schema's session catalogue."""
+
+    code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_\-]+$")
+    session_type: str = Field(min_length=1, max_length=60)
+    kind: SessionKind
+    intensity: Intensity
+    sport: str = "run"
+    duration_min: int = Field(ge=0, le=600)
+    load: int = Field(ge=0, le=1000, description="training stress (TSS-like) of the session")
+    phases: list[Phase] = Field(default_factory=lambda: list(PHASES))
+    definition: str = Field(default="", max_length=500)
+
+
+class TrainingSchema(StrictModel):
+    """A template: the session catalogue plus the phase/taper rules of one distance."""
+
+    name: str = Field(min_length=1, max_length=80)
+    distance: Distance
+    sessions: list[SessionTemplate] = Field(min_length=1, max_length=200)
+    plan_weeks: int = Field(default=16, ge=1, le=104, description="default plan length")
+    taper_days: int = Field(default=14, ge=0, le=35)
+    race_duration_min: int = Field(default=60, ge=5, le=720)
+    race_load: int = Field(default=100, ge=0, le=1000)
+
+
+class Athlete(StrictModel):
+    """The runner's profile as the engine needs it."""
+
+    ctl: float = Field(default=40.0, ge=0, le=250, description="current fitness (chronic load)")
+    atl: float = Field(default=40.0, ge=0, le=400, description="current fatigue (acute load)")
+    weekly_hours: float = Field(default=8.0, gt=0, le=40)
+    rest_days: int = Field(default=1, ge=0, le=7, description="rest days per calendar week (min)")
+    doubles: bool = Field(default=False, description="may run twice a day")
+    long_run_day: int = Field(default=6, ge=0, le=6, description="preferred day, 0 = Monday")
+    availability_min: list[int | None] = Field(
+        default_factory=lambda: [None] * 7,
+        min_length=7,
+        max_length=7,
+        description="per weekday (Monday first): max training minutes, 0 = unavailable",
+    )
+    unavailable_dates: list[date] = Field(default_factory=list, max_length=800)
+
+
+class Race(StrictModel):
+    date: date
+    distance: Distance
+    priority: Priority = "A"
+    name: str | None = Field(default=None, max_length=80)
+    fitness_floor: float | None = Field(default=None, ge=0, description="minimum CTL that day")
+
+
+class PlanRules(StrictModel):
+    """Constraint families and their defaults (DESIGN.md section 4). All configurable."""
+
+    max_ctl_ramp: float = Field(default=6.0, gt=0, description="CTL gain per week, at most")
+    min_tsb: float = Field(default=-30.0, description="daily form floor")
+    race_tsb_min: float = 5.0
+    race_tsb_max: float = 25.0
+    recovery_every: int = Field(default=4, ge=0, le=12, description="0 = no recovery weeks")
+    recovery_load_ratio: float = Field(default=0.7, gt=0, le=1.5)
+    taper_load_ratio: float = Field(default=0.6, gt=0, le=1.5)
+    min_easy_share: float = Field(default=0.8, ge=0, le=1)
+    strength_window_days: int = Field(default=4, ge=1, le=14, description="one per N days")
+    variety_window_days: int = Field(default=3, ge=0, le=14)
+    min_runs_per_week: int = Field(default=3, ge=0, le=14)
+    long_run_every_week: bool = True
+    fatigue_weight: float = Field(default=0.5, ge=0, le=3, description="objective: CTL - w*ATL")
+    ctl_tau_days: float = Field(default=42.0, gt=1, le=120)
+    atl_tau_days: float = Field(default=7.0, gt=1, le=60)
+    long_run_day_penalty: float = Field(default=0.3, ge=0, description="per long run moved")
+
+
+class PlanRequest(StrictModel):
+    """Everything the engine needs to build one plan."""
+
+    races: list[Race] = Field(min_length=1, max_length=20)
+    start: date | None = Field(default=None, description="default: Monday-aligned, backwards")
+    athlete: Athlete = Field(default_factory=Athlete)
+    schema_: TrainingSchema | None = Field(
+        default=None, alias="schema", description="default: built-in template of the A race"
+    )
+    rules: PlanRules = Field(default_factory=PlanRules)
+    model: Literal["banister"] = "banister"
+    time_limit_s: float = Field(default=10.0, gt=0, le=3600)
+    gap_limit: float = Field(default=0.005, ge=0, le=1, description="stop at this relative gap")
+    workers: int = Field(default=2, ge=1, le=64)
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _one_a_race(self) -> PlanRequest:
+        if sum(1 for r in self.races if r.priority == "A") != 1:
+            raise ValueError("exactly one race must have priority A (the goal race)")
+        return self
+
+    @property
+    def goal(self) -> Race:
+        return next(r for r in self.races if r.priority == "A")
+
+
+class PlanDay(BaseModel):
+    """One session slot of one date; CTL/ATL/TSB are the date's values."""
+
+    date: date
+    slot: int = 0
+    week_number: int
+    day_of_week: int
+    phase: Phase
+    is_recovery_week: bool
+    is_training_day: bool
+    session_code: str
+    session_type: str
+    session_definition: str
+    intensity: Intensity
+    sport: str
+    duration_min: int
+    load: int
+    ctl: float = Field(description="fitness at the end of the day")
+    atl: float = Field(description="fatigue at the end of the day")
+    tsb: float = Field(description="form on the morning of the day: CTL - ATL of the day before")
+
+
+class SolveProgress(BaseModel):
+    """One improving solution, as seen by a progress callback."""
+
+    objective: float
+    bound: float
+    gap: float
+    elapsed_s: float
+    solutions: int
+
+
+class PlanResult(BaseModel):
+    status: SolveStatus
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    solve_seconds: float
+    first_solution_seconds: float | None = None
+    model: str = "banister"
+    start: date
+    race_date: date
+    days: list[PlanDay] = Field(default_factory=list)
+    conflicts: list[str] = Field(default_factory=list)
+    cancelled: bool = False

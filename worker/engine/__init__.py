@@ -1,0 +1,11 @@
+"""The planning engine: pure code, request in, plan out, no I/O.
+
+`solve(request, on_progress=None, cancel=None) -> PlanResult` is the single entry point.
+`validate(request, today)` lists plain-language problems without solving.
+"""
+
+from worker.engine.errors import InvalidRequest
+from worker.engine.solve import solve
+from worker.engine.validation import validate
+
+__all__ = ["InvalidRequest", "solve", "validate"]
