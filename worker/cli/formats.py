@@ -1,0 +1,341 @@
+"""Renderers of a PlanResult (json, table, csv, ics) and the stderr progress bar.
+
+Renderers are pure: result in, text out; the caller decides where the text goes.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import math
+import threading
+import time
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, TextIO
+
+from shared.planning import PlanDay, PlanResult, SolveProgress
+
+FORMATS = ("table", "json", "csv", "ics")
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+# Column order of the csv view (and of each JSON day): the DESIGN.md section 5 fields first.
+DAY_FIELDS = (
+    "date",
+    "slot",
+    "week_number",
+    "day_of_week",
+    "phase",
+    "is_recovery_week",
+    "is_training_day",
+    "session_code",
+    "session_type",
+    "intensity",
+    "sport",
+    "duration_min",
+    "load",
+    "ctl",
+    "atl",
+    "tsb",
+    "session_definition",
+)
+
+
+def is_session(day: PlanDay) -> bool:
+    """A row that is something to do (rest rows are not calendar events)."""
+    return day.intensity != "rest"
+
+
+def _fmt_gap(gap: float | None) -> str:
+    if gap is None or not math.isfinite(gap):
+        return "n/a"
+    return f"{gap * 100:.2f}%"
+
+
+def _fmt_num(value: float | None, digits: int = 2) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def summary_line(result: PlanResult) -> str:
+    parts = [
+        result.status,
+        f"objective {_fmt_num(result.objective)}",
+        f"bound {_fmt_num(result.bound)}",
+        f"gap {_fmt_gap(result.gap)}",
+        f"solved in {result.solve_seconds:.2f} s",
+    ]
+    if result.first_solution_seconds is not None:
+        parts.append(f"first plan after {result.first_solution_seconds:.2f} s")
+    if result.cancelled:
+        parts.append("cancelled early")
+    return " · ".join(parts)
+
+
+# --- json -------------------------------------------------------------------------------
+
+
+def to_json_dict(result: PlanResult) -> dict[str, Any]:
+    """The DESIGN.md section 5 object: status, objective, bound, gap, solve_seconds, model,
+    days (one per date and slot), conflicts (non-empty when INFEASIBLE), plus a few extras."""
+    return {
+        "status": result.status,
+        "objective": result.objective,
+        "bound": result.bound,
+        "gap": result.gap,
+        "solve_seconds": result.solve_seconds,
+        "first_solution_seconds": result.first_solution_seconds,
+        "model": result.model,
+        "start": result.start.isoformat(),
+        "race_date": result.race_date.isoformat(),
+        "cancelled": result.cancelled,
+        "conflicts": list(result.conflicts),
+        "days": [{f: getattr(d, f) for f in DAY_FIELDS} for d in result.days],
+    }
+
+
+def render_json(result: PlanResult) -> str:
+    def default(value: object) -> str:
+        if isinstance(value, date):
+            return value.isoformat()
+        raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+    return json.dumps(to_json_dict(result), indent=2, default=default) + "\n"
+
+
+# --- table ------------------------------------------------------------------------------
+
+
+def _weeks(days: Iterable[PlanDay]) -> list[list[PlanDay]]:
+    weeks: dict[int, list[PlanDay]] = {}
+    for day in days:
+        weeks.setdefault(day.week_number, []).append(day)
+    return [weeks[k] for k in sorted(weeks)]
+
+
+def _week_header(week: list[PlanDay]) -> str:
+    phases: list[str] = []
+    for day in week:
+        if day.phase not in phases:
+            phases.append(day.phase)
+    minutes = sum(d.duration_min for d in week)
+    load = sum(d.load for d in week)
+    first, last = week[0].date, week[-1].date
+    parts = [f"Week {week[0].week_number}", "/".join(phases)]
+    if week[0].is_recovery_week:
+        parts.append("RECOVERY")
+    parts += [f"{first:%Y-%m-%d} to {last:%Y-%m-%d}", f"{minutes / 60:.1f} h", f"load {load}"]
+    return " · ".join(parts)
+
+
+def _day_line(day: PlanDay, first_of_date: bool) -> str:
+    when = f"{WEEKDAYS[day.day_of_week]} {day.date:%Y-%m-%d}" if first_of_date else ""
+    session = day.session_type if is_session(day) else "Rest"
+    minutes = f"{day.duration_min:>4d} min" if day.duration_min else "       -"
+    return (
+        f"  {when:<14s}  {session[:30]:<30s} {day.intensity:<8s} {minutes}  "
+        f"load {day.load:>4d}  CTL {day.ctl:6.1f}  ATL {day.atl:6.1f}  TSB {day.tsb:+6.1f}"
+    )
+
+
+def render_table(result: PlanResult) -> str:
+    lines = [f"Plan {result.start:%Y-%m-%d} to {result.race_date:%Y-%m-%d} ({result.model})"]
+    if result.conflicts:
+        lines.append("The request cannot be satisfied:")
+        lines += [f"  - {c}" for c in result.conflicts]
+    for week in _weeks(result.days):
+        lines.append("")
+        lines.append(_week_header(week))
+        seen: set[date] = set()
+        for day in sorted(week, key=lambda d: (d.date, d.slot)):
+            lines.append(_day_line(day, day.date not in seen))
+            seen.add(day.date)
+    if result.days:
+        sessions = sum(1 for d in result.days if is_session(d))
+        hours = sum(d.duration_min for d in result.days) / 60
+        race_days = [d for d in result.days if d.date == result.race_date]
+        lines.append("")
+        lines.append(f"{len(_weeks(result.days))} weeks · {sessions} sessions · {hours:.1f} h")
+        if race_days:
+            r = race_days[0]
+            lines.append(f"Race day form: CTL {r.ctl:.1f}, TSB {r.tsb:+.1f}")
+    lines.append("")
+    lines.append(summary_line(result))
+    return "\n".join(lines) + "\n"
+
+
+# --- csv --------------------------------------------------------------------------------
+
+
+def _csv_value(value: object) -> object:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return round(value, 4)
+    return value
+
+
+def render_csv(result: PlanResult) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(DAY_FIELDS)
+    for day in result.days:
+        writer.writerow([_csv_value(getattr(day, f)) for f in DAY_FIELDS])
+    return buf.getvalue()
+
+
+# --- ics (RFC 5545, hand-written) -------------------------------------------------------
+
+
+def _ics_text(value: str) -> str:
+    """Escape a TEXT value (RFC 5545 section 3.3.11)."""
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+def _fold(line: str, limit: int = 75) -> str:
+    """Fold a content line at `limit` octets without splitting a UTF-8 character."""
+    chunks: list[str] = []
+    current, size = "", 0
+    for ch in line:
+        width = len(ch.encode("utf-8"))
+        if size + width > limit:
+            chunks.append(current)
+            current, size = " ", 1  # the continuation's leading space counts
+        current += ch
+        size += width
+    chunks.append(current)
+    return "\r\n".join(chunks)
+
+
+def plan_key(result: PlanResult) -> str:
+    """Identifies the plan (not one solve of it): re-exports update the same events."""
+    raw = f"{result.model}|{result.start.isoformat()}|{result.race_date.isoformat()}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def _event_description(day: PlanDay) -> str:
+    detail = (
+        f"{day.phase} phase, week {day.week_number}"
+        f"{' (recovery)' if day.is_recovery_week else ''}; "
+        f"{day.intensity}, {day.duration_min} min, load {day.load}; "
+        f"CTL {day.ctl:.1f} ATL {day.atl:.1f} TSB {day.tsb:+.1f}"
+    )
+    definition = day.session_definition.strip() or day.session_type
+    return f"{definition}\n{detail}"
+
+
+def render_ics(result: PlanResult, now: datetime | None = None) -> str:
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    key = plan_key(result)
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//trainplan//trainplan plan//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_ics_text(f'Training plan to {result.race_date:%Y-%m-%d}')}",
+    ]
+    for day in result.days:
+        if not is_session(day):
+            continue
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{day.date:%Y%m%d}-{day.slot}-{key}@trainplan",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{day.date:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{day.date + timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{_ics_text(f'{day.session_type} ({day.duration_min} min)')}",
+            f"DESCRIPTION:{_ics_text(_event_description(day))}",
+            f"CATEGORIES:{_ics_text(day.intensity)}",
+            "TRANSP:TRANSPARENT",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+RENDERERS = {
+    "table": render_table,
+    "json": render_json,
+    "csv": render_csv,
+    "ics": render_ics,
+}
+
+
+def render(result: PlanResult, fmt: str) -> str:
+    return RENDERERS[fmt](result)
+
+
+# --- progress bar -----------------------------------------------------------------------
+
+
+class ProgressBar:
+    """A one-line bar on a terminal stream: elapsed vs time limit, objective, gap.
+
+    Progress callbacks arrive from the solver thread only on improvement, so a small
+    ticker thread redraws the elapsed time in between.
+    """
+
+    def __init__(self, stream: TextIO, time_limit_s: float, width: int = 28) -> None:
+        self._stream = stream
+        self._limit = max(time_limit_s, 1e-9)
+        self._width = width
+        self._lock = threading.Lock()
+        self._latest: SolveProgress | None = None
+        self._started = time.monotonic()
+        self._stop = threading.Event()
+        self._ticker = threading.Thread(target=self._tick, name="progress-bar", daemon=True)
+
+    def __enter__(self) -> ProgressBar:
+        self._started = time.monotonic()
+        self._ticker.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def update(self, progress: SolveProgress) -> None:
+        with self._lock:
+            self._latest = progress
+        self._draw()
+
+    def line(self) -> str:
+        elapsed = time.monotonic() - self._started
+        filled = min(self._width, int(self._width * elapsed / self._limit))
+        bar = "#" * filled + "." * (self._width - filled)
+        text = f"solving [{bar}] {elapsed:5.1f}/{self._limit:.0f} s"
+        latest = self._latest
+        if latest is None:
+            return text + "  searching for a first plan"
+        return (
+            f"{text}  objective {latest.objective:.2f}  gap {_fmt_gap(latest.gap)}"
+            f"  plans {latest.solutions}"
+        )
+
+    def _draw(self) -> None:
+        with self._lock:
+            self._stream.write("\r\x1b[K" + self.line())
+            self._stream.flush()
+
+    def _tick(self) -> None:
+        while not self._stop.wait(0.2):
+            self._draw()
+
+    def close(self) -> None:
+        if self._stop.is_set():
+            return
+        self._stop.set()
+        if self._ticker.is_alive():
+            self._ticker.join()
+        with self._lock:
+            self._stream.write("\r\x1b[K")
+            self._stream.flush()

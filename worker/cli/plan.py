@@ -1,0 +1,248 @@
+"""`trainplan plan`: build a PlanRequest from flags, solve in-process, render the result.
+
+Exit codes: 0 a plan, 1 bad input, 2 infeasible (with conflicts), 3 no plan found in time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from shared.planning import DISTANCES, Athlete, PlanRequest, PlanResult, Race, SolveProgress
+from worker.cli.formats import FORMATS, WEEKDAYS, ProgressBar, is_session, render
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_PLAN = 0, 1, 2, 3
+
+# Model field path -> the flag that sets it, so validation errors name what the user typed.
+_FLAG_OF = {
+    ("races", 0, "date"): "--race-date",
+    ("races", 0, "distance"): "--distance",
+    ("start",): "--start",
+    ("athlete", "ctl"): "--ctl",
+    ("athlete", "atl"): "--atl",
+    ("athlete", "weekly_hours"): "--weekly-hours",
+    ("athlete", "rest_days"): "--rest-days",
+    ("athlete", "doubles"): "--doubles",
+    ("athlete", "long_run_day"): "--long-run-day",
+    ("athlete", "unavailable_dates"): "--unavailable",
+    ("time_limit_s",): "--time-limit",
+    ("gap_limit",): "--gap-limit",
+    ("workers",): "--workers",
+}
+
+# Athlete fields settable from flags: argparse dest -> Athlete field.
+_ATHLETE_FLAGS = {
+    "ctl": "ctl",
+    "atl": "atl",
+    "weekly_hours": "weekly_hours",
+    "rest_days": "rest_days",
+    "doubles": "doubles",
+    "long_run_day": "long_run_day",
+    "unavailable": "unavailable_dates",
+}
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def _date_list(text: str) -> list[date]:
+    return [_iso_date(part) for part in text.split(",") if part.strip()]
+
+
+def _weekday(text: str) -> int:
+    key = text.strip().lower()[:3]
+    if key not in [d.lower() for d in WEEKDAYS]:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a weekday (mon, tue, ..., sun)")
+    return [d.lower() for d in WEEKDAYS].index(key)
+
+
+def register(subparsers: Any) -> None:
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "plan",
+        help="solve a training plan in-process and print it",
+        description="Solve a training plan for one goal race in-process (no services needed).",
+        epilog="exit codes: 0 plan found, 1 bad input, 2 infeasible (conflicts listed), "
+        "3 no plan found within the time limit",
+    )
+    p.add_argument("--race-date", type=_iso_date, required=True, metavar="D", help="YYYY-MM-DD")
+    p.add_argument("--distance", choices=DISTANCES, required=True)
+    p.add_argument("--start", type=_iso_date, metavar="D", help="default: Monday-aligned")
+    p.add_argument("--ctl", type=float, metavar="X", help="current fitness (CTL)")
+    p.add_argument("--atl", type=float, metavar="X", help="current fatigue (ATL)")
+    p.add_argument("--weekly-hours", type=float, metavar="H", help="weekly training cap")
+    p.add_argument("--rest-days", type=int, metavar="N", help="min rest days per week")
+    p.add_argument("--doubles", action="store_true", default=None, help="allow two runs on one day")
+    p.add_argument("--long-run-day", type=_weekday, metavar="DAY", help="mon..sun")
+    p.add_argument(
+        "--unavailable", type=_date_list, metavar="D,D,...", help="dates with no training"
+    )
+    p.add_argument("--time-limit", type=float, metavar="S", help="solver time limit (s)")
+    p.add_argument("--gap-limit", type=float, metavar="G", help="stop at this relative gap")
+    p.add_argument("--workers", type=int, metavar="N", help="CP-SAT search workers")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.add_argument("--out", type=Path, metavar="FILE", help="write here instead of stdout")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar or notes")
+    p.set_defaults(func=run)
+
+
+def build_request(args: argparse.Namespace) -> PlanRequest:
+    """Only flags actually given are passed: every default lives in the models."""
+    athlete = {
+        field: getattr(args, dest)
+        for dest, field in _ATHLETE_FLAGS.items()
+        if getattr(args, dest) is not None
+    }
+    top: dict[str, Any] = {}
+    for dest, field in (("time_limit", "time_limit_s"), ("gap_limit", "gap_limit")):
+        if getattr(args, dest) is not None:
+            top[field] = getattr(args, dest)
+    if args.workers is not None:
+        top["workers"] = args.workers
+    if args.start is not None:
+        top["start"] = args.start
+    return PlanRequest(
+        races=[Race(date=args.race_date, distance=args.distance)],
+        athlete=Athlete(**athlete),
+        **top,
+    )
+
+
+def _validation_messages(exc: ValidationError, prefix: tuple[str | int, ...] = ()) -> list[str]:
+    messages = []
+    for err in exc.errors():
+        loc = prefix + tuple(err["loc"])
+        flag = next((f for path, f in _FLAG_OF.items() if loc[: len(path)] == path), None)
+        where = flag or ".".join(str(p) for p in loc) or "request"
+        messages.append(f"{where}: {err['msg']}")
+    return messages
+
+
+def _request_or_problems(args: argparse.Namespace) -> tuple[PlanRequest | None, list[str]]:
+    try:
+        athlete_args = {
+            f: getattr(args, d) for d, f in _ATHLETE_FLAGS.items() if getattr(args, d) is not None
+        }
+        Athlete(**athlete_args)  # validated first so its errors carry the athlete.* path
+    except ValidationError as exc:
+        return None, _validation_messages(exc, ("athlete",))
+    try:
+        return build_request(args), []
+    except ValidationError as exc:
+        return None, _validation_messages(exc)
+
+
+def _fail(message: str, problems: list[str]) -> int:
+    print(f"trainplan plan: {message}", file=sys.stderr)
+    for problem in problems:
+        print(f"  - {problem}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+@contextlib.contextmanager
+def _progress(
+    args: argparse.Namespace, time_limit_s: float
+) -> Iterator[Callable[[SolveProgress], None] | None]:
+    """A progress callback drawing on stderr when it is a terminal, else None."""
+    if args.quiet or not sys.stderr.isatty():
+        yield None
+        return
+    with ProgressBar(sys.stderr, time_limit_s) as bar:
+        yield bar.update
+
+
+def _solve(request: PlanRequest, on_progress: Callable[[SolveProgress], None] | None) -> PlanResult:
+    """Solve on a helper thread so Ctrl-C reaches the main thread and stops the search early
+    (the engine then returns the best plan found so far)."""
+    from worker.engine import solve  # deferred: keeps `trainplan --help` fast
+
+    cancel = threading.Event()
+    box: dict[str, PlanResult | BaseException] = {}
+
+    def target() -> None:
+        try:
+            box["result"] = solve(request, on_progress=on_progress, cancel=cancel)
+        except BaseException as exc:  # re-raised on the main thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, name="solve", daemon=True)
+    thread.start()
+    try:
+        while thread.is_alive():
+            thread.join(0.1)
+    except KeyboardInterrupt:
+        cancel.set()
+        thread.join()
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    result = box["result"]
+    assert isinstance(result, PlanResult)
+    return result
+
+
+def _write(text: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # newline="" keeps the ICS CRLF line endings byte-exact.
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
+
+
+def run(args: argparse.Namespace) -> int:
+    from worker.engine import InvalidRequest, validate
+
+    request, problems = _request_or_problems(args)
+    if request is None:
+        return _fail("invalid request", problems)
+    problems = validate(request, date.today())
+    if problems:
+        return _fail("invalid request", problems)
+
+    try:
+        with _progress(args, request.time_limit_s) as on_progress:
+            result = _solve(request, on_progress)
+    except InvalidRequest as exc:
+        return _fail("invalid request", [str(exc)])
+
+    infeasible = result.status == "INFEASIBLE"
+    if result.days or args.format in ("json", "table"):
+        try:
+            _write(render(result, args.format), args.out)
+        except OSError as exc:
+            return _fail(f"cannot write {args.out}", [exc.strerror or str(exc)])
+    if args.format not in ("json", "table") and result.conflicts:
+        # csv/ics have no place for the conflicts: say them on stderr.
+        print("trainplan plan: the request cannot be satisfied:", file=sys.stderr)
+        for conflict in result.conflicts:
+            print(f"  - {conflict}", file=sys.stderr)
+    if infeasible:
+        return EXIT_INFEASIBLE
+    if not result.days:
+        print(
+            f"trainplan plan: no plan found ({result.status}) within "
+            f"{request.time_limit_s:g} s; try a longer --time-limit",
+            file=sys.stderr,
+        )
+        return EXIT_NO_PLAN
+    if args.out is not None and not args.quiet:
+        sessions = sum(1 for d in result.days if is_session(d))
+        print(
+            f"trainplan plan: wrote {len(result.days)} days ({sessions} sessions) "
+            f"to {args.out} [{result.status}]",
+            file=sys.stderr,
+        )
+    return EXIT_OK
