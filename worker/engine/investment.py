@@ -1,0 +1,447 @@
+"""The CS358 seed's investment-return model (`model: investment`), reproduced exactly.
+
+Every session costs fitness on its day and returns more a fixed number of days later
+(easy: cost 1, +2 after 1 day; medium: 3, +6 after 2; hard: 5, +12 after 3; strength: 2,
+plus a 30-point bonus for 5 sessions in a 5-week window); `f_0 = B`, `f_i >= 0`, maximise
+`f_N`. The formulation is the one spelled out in issue 4, section 1.
+
+Layout, kept apart on purpose:
+
+* data — `InvestmentData`: the instance (days, races, bonus days) derived from the request;
+* model — `build_formulation`: a solver-neutral list of linear rows over 0/1 variables,
+  one small function per constraint family, named for what it enforces; the same rows feed
+  CP-SAT (`to_cp_model`) and the MIP file the benchmark hands to HiGHS and GLPK (`to_lp`);
+* params — `solver_parameters`: the CP-SAT parameters;
+* result — `solve_cs358` returns a `Cs358Result` whose fitness column is recomputed from
+  the chosen sessions by the recursion itself (`replay_fitness`), not read off the model.
+
+Fitness is never a variable: `f_i` is an affine expression of the decisions (a session on day
+t adds a known coefficient to every later f_i), so `f_i >= 0` is one linear row. All fitness
+arithmetic is scaled by 4 (`SCALE`) so that the races' `1.25·i` stays integral.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from shared.reproduce import Cs358Day, Cs358Request, Cs358Result, SolveStatus
+
+SCALE = 4  # fitness units per model unit: 1.25·i·SCALE is an integer
+KINDS = ("easy", "medium", "hard", "strength", "off")
+COST = {"easy": 1, "medium": 3, "hard": 5, "strength": 2}
+RETURN = {"easy": (2, 1), "medium": (6, 2), "hard": (12, 3)}  # (amount, after days)
+BONUS = 30
+BONUS_STRENGTH_SESSIONS = 5
+MAX_RUNS_PER_7_DAYS = 10
+STRENGTH_WINDOW = 4
+
+ProgressCallback = Callable[[float, float, float], None]  # objective, bound, elapsed seconds
+
+
+# ------------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class InvestmentData:
+    """One instance. Days are 1-based; `race_adjust[i]` is race_i scaled by SCALE."""
+
+    days: int
+    rest_days: int
+    baseline: int
+    max_runs_per_day: int
+    race_days: tuple[int, ...]
+    race_adjust: dict[int, int]
+    bonus_days: tuple[int, ...]  # bonus_days[k-1] = the day b_k pays on
+
+    @classmethod
+    def from_request(cls, req: Cs358Request) -> InvestmentData:
+        n, base = req.days, req.baseline
+        if req.races is None:
+            races: tuple[int, ...] = (n // 2,) if n >= 60 else ()
+        else:
+            races = tuple((n // (req.races + 1)) * j for j in range(1, req.races + 1))
+        adjust: dict[int, int] = {}
+        for r in races:  # the give-back four days later, unless that day is itself a race day
+            if r + 4 <= n and r + 4 not in races:
+                adjust[r + 4] = 5 * r + SCALE * base
+        for r in races:
+            adjust[r] = -(5 * r + SCALE * base)
+        weeks = n // 7
+        bonus_days = tuple(35 + 7 * (k - 1) for k in range(1, weeks - 4 + 1))
+        return cls(n, req.rest_days, base, req.max_runs_per_day, races, adjust, bonus_days)
+
+    @property
+    def day_range(self) -> range:
+        return range(1, self.days + 1)
+
+
+def var(kind: str, i: int) -> str:
+    """Variable names, shared by the CP-SAT model and the LP file: easy3, off12, b2."""
+    return f"{kind}{i}"
+
+
+# ------------------------------------------------------------------------------ model
+
+
+@dataclass(frozen=True)
+class Row:
+    """lo <= sum(coef·var) <= hi over 0/1 variables; None = unbounded side."""
+
+    name: str
+    terms: tuple[tuple[str, int], ...]
+    lo: int | None = None
+    hi: int | None = None
+
+
+@dataclass
+class Formulation:
+    variables: list[str]
+    rows: list[Row]
+    objective: dict[str, int]  # SCALE·f_N = sum(objective) + objective_constant
+    objective_constant: int
+    scale: int = SCALE
+    families: dict[str, int] = field(default_factory=dict)  # family -> row count
+
+
+def _runs(i: int) -> list[tuple[str, int]]:
+    return [(var("easy", i), 1), (var("medium", i), 1), (var("hard", i), 1)]
+
+
+def fitness_terms(data: InvestmentData, i: int) -> tuple[dict[str, int], int]:
+    """SCALE·f_i as (coefficients, constant): the recursion unrolled from f_0 = B."""
+    terms: dict[str, int] = {}
+    for t in range(1, i + 1):
+        for kind, cost in COST.items():
+            coef = -SCALE * cost
+            if kind in RETURN:
+                amount, after = RETURN[kind]
+                if t + after <= i:
+                    coef += SCALE * amount
+            terms[var(kind, t)] = coef
+    for k, day in enumerate(data.bonus_days, start=1):
+        if day <= i:
+            terms[var("b", k)] = SCALE * BONUS
+    constant = SCALE * data.baseline + sum(a for d, a in data.race_adjust.items() if d <= i)
+    return terms, constant
+
+
+def fitness_never_negative(data: InvestmentData) -> list[Row]:
+    """f_i >= 0 for every day; race days carry -(1.25·i + B), which makes them floors."""
+    rows = []
+    for i in data.day_range:
+        terms, constant = fitness_terms(data, i)
+        rows.append(Row(f"fitness_{i}", tuple(terms.items()), lo=-constant))
+    return rows
+
+
+def runs_per_day_at_most_limit(data: InvestmentData) -> list[Row]:
+    return [Row(f"runs_{i}", tuple(_runs(i)), hi=data.max_runs_per_day) for i in data.day_range]
+
+
+def one_quality_run_per_day(data: InvestmentData) -> list[Row]:
+    return [
+        Row(f"quality_{i}", ((var("medium", i), 1), (var("hard", i), 1)), hi=1)
+        for i in data.day_range
+    ]
+
+
+def off_day_holds_no_run(data: InvestmentData) -> list[Row]:
+    return [
+        Row(f"offday_{i}", (*_runs(i), (var("off", i), 3)), hi=3) for i in data.day_range
+    ]
+
+
+def rest_days_in_every_week(data: InvestmentData) -> list[Row]:
+    """For i = 1..N-7: off_i + ... + off_{i+6} = R exactly."""
+    return [
+        Row(
+            f"rest_{i}",
+            tuple((var("off", d), 1) for d in range(i, i + 7)),
+            lo=data.rest_days,
+            hi=data.rest_days,
+        )
+        for i in range(1, data.days - 7 + 1)
+    ]
+
+
+def runs_in_7_days_at_most_10(data: InvestmentData) -> list[Row]:
+    return [
+        Row(
+            f"volume_{end}",
+            tuple(t for d in range(end - 6, end + 1) for t in _runs(d)),
+            hi=MAX_RUNS_PER_7_DAYS,
+        )
+        for end in range(7, data.days + 1)
+    ]
+
+
+def no_back_to_back_quality(data: InvestmentData) -> list[Row]:
+    rows = []
+    for i in range(2, data.days + 1):
+        for a in ("medium", "hard"):
+            for b in ("medium", "hard"):
+                rows.append(
+                    Row(f"b2b_{a[0]}{i}_{b[0]}{i - 1}", ((var(a, i), 1), (var(b, i - 1), 1)), hi=1)
+                )
+    return rows
+
+
+def strength_spaced_out(data: InvestmentData) -> list[Row]:
+    """At most one strength session in any 4 consecutive days (i = 1..N-3)."""
+    return [
+        Row(
+            f"strength_{i}",
+            tuple((var("strength", d), 1) for d in range(i, i + STRENGTH_WINDOW)),
+            hi=1,
+        )
+        for i in range(1, data.days - STRENGTH_WINDOW + 2)
+    ]
+
+
+def strength_bonus_windows(data: InvestmentData) -> list[Row]:
+    """Weeks w-4..w hold exactly 5·b_{w-4} strength sessions, for w = 5..N//7."""
+    rows = []
+    for k in range(1, len(data.bonus_days) + 1):
+        w = k + 4
+        days = range(7 * (w - 4) - 6, 7 * w + 1)
+        terms = [(var("strength", d), 1) for d in days]
+        terms.append((var("b", k), -BONUS_STRENGTH_SESSIONS))
+        rows.append(Row(f"bonus_window_{k}", tuple(terms), lo=0, hi=0))
+    return rows
+
+
+def strength_bonus_at_most_once_in_5_weeks(data: InvestmentData) -> list[Row]:
+    count = len(data.bonus_days)
+    if count == 0:
+        return []
+    if count <= 4:
+        return [Row("bonus_once", tuple((var("b", k), 1) for k in range(1, count + 1)), hi=1)]
+    return [
+        Row(f"bonus_once_{k}", tuple((var("b", j), 1) for j in range(k, k + 5)), hi=1)
+        for k in range(1, count - 4 + 1)
+    ]
+
+
+def intensity_mix_70_20_10(data: InvestmentData) -> list[Row]:
+    """easy >= 70%, medium = 20%, hard <= 10% of all runs, in integers (x10)."""
+    easy = [(var("easy", i), 1) for i in data.day_range]
+    med = [(var("medium", i), 1) for i in data.day_range]
+    hard = [(var("hard", i), 1) for i in data.day_range]
+
+    def scaled(e: int, m: int, h: int) -> tuple[tuple[str, int], ...]:
+        return tuple(
+            [(n, c * e) for n, c in easy] + [(n, c * m) for n, c in med] + [(n, c * h) for n, c in hard]
+        )
+
+    return [
+        Row("mix_easy", scaled(3, -7, -7), lo=0),  # 10E >= 7T
+        Row("mix_medium", scaled(-2, 8, -2), lo=0, hi=0),  # 10M = 2T
+        Row("mix_hard", scaled(-1, -1, 9), hi=0),  # 10H <= T
+    ]
+
+
+def rest_pattern_repeats_weekly(data: InvestmentData) -> list[Row]:
+    """Implied, valid: two overlapping windows both sum to R, so off_{i+7} = off_i."""
+    return [
+        Row(f"rest_period_{i}", ((var("off", i), 1), (var("off", i + 7), -1)), lo=0, hi=0)
+        for i in range(1, data.days - 8 + 1)
+    ]
+
+
+CONSTRAINT_FAMILIES: tuple[Callable[[InvestmentData], list[Row]], ...] = (
+    fitness_never_negative,
+    runs_per_day_at_most_limit,
+    one_quality_run_per_day,
+    off_day_holds_no_run,
+    rest_days_in_every_week,
+    runs_in_7_days_at_most_10,
+    no_back_to_back_quality,
+    strength_spaced_out,
+    strength_bonus_windows,
+    strength_bonus_at_most_once_in_5_weeks,
+    intensity_mix_70_20_10,
+)
+IMPLIED_FAMILIES: tuple[Callable[[InvestmentData], list[Row]], ...] = (
+    rest_pattern_repeats_weekly,
+)
+
+
+def build_formulation(data: InvestmentData, *, implied: bool = True) -> Formulation:
+    variables = [var(kind, i) for i in data.day_range for kind in KINDS]
+    variables += [var("b", k) for k in range(1, len(data.bonus_days) + 1)]
+    rows: list[Row] = []
+    families: dict[str, int] = {}
+    for family in CONSTRAINT_FAMILIES + (IMPLIED_FAMILIES if implied else ()):
+        new = family(data)
+        families[family.__name__] = len(new)
+        rows.extend(new)
+    objective, constant = fitness_terms(data, data.days)
+    return Formulation(variables, rows, objective, constant, families=families)
+
+
+# ------------------------------------------------------------------- solver adapters
+
+
+def to_cp_model(form: Formulation) -> tuple[cp_model.CpModel, dict[str, cp_model.IntVar]]:
+    model = cp_model.CpModel()
+    x = {name: model.new_bool_var(name) for name in form.variables}
+    for row in form.rows:
+        expr = cp_model.LinearExpr.weighted_sum([x[n] for n, _ in row.terms], [c for _, c in row.terms])
+        if row.lo is not None and row.lo == row.hi:
+            model.add(expr == row.lo).with_name(row.name)
+        elif row.lo is not None and row.hi is not None:
+            model.add_linear_constraint(expr, row.lo, row.hi).with_name(row.name)
+        elif row.lo is not None:
+            model.add(expr >= row.lo).with_name(row.name)
+        elif row.hi is not None:
+            model.add(expr <= row.hi).with_name(row.name)
+    names = list(form.objective)
+    model.maximize(
+        cp_model.LinearExpr.weighted_sum([x[n] for n in names], [form.objective[n] for n in names])
+        + form.objective_constant
+    )
+    return model, x
+
+
+def _lp_terms(terms: Iterable[tuple[str, int]]) -> str:
+    parts = []
+    for name, coef in terms:
+        if coef == 0:
+            continue
+        parts.append(f"{'+' if coef > 0 else '-'} {abs(coef)} {name}")
+    text = " ".join(parts) or "0 easy1"
+    lines, line = [], ""
+    for token in text.split(" "):  # LP files want lines shorter than 255 characters
+        if len(line) + len(token) > 200:
+            lines.append(line)
+            line = ""
+        line += token + " "
+    lines.append(line)
+    return "\n    ".join(s.rstrip() for s in lines)
+
+
+def to_lp(form: Formulation) -> str:
+    """The same rows as a CPLEX-LP MIP (HiGHS and `glpsol --lp` read it).
+
+    The objective is SCALE·f_N minus its constant; `f_N = (obj + constant) / SCALE`, the
+    constant is written in a comment on the first line.
+    """
+    out = [
+        f"\\ CS358 investment model; f_N = (objective + {form.objective_constant}) / {form.scale}",
+        "Maximize",
+        f" obj: {_lp_terms(form.objective.items())}",
+        "Subject To",
+    ]
+    for row in form.rows:
+        body = _lp_terms(row.terms)
+        if row.lo is not None and row.lo == row.hi:
+            out.append(f" {row.name}: {body} = {row.lo}")
+            continue
+        if row.lo is not None:
+            out.append(f" {row.name}_lo: {body} >= {row.lo}")
+        if row.hi is not None:
+            out.append(f" {row.name}_hi: {body} <= {row.hi}")
+    out.append("Binary")
+    out.extend(f" {name}" for name in form.variables)
+    out.append("End")
+    return "\n".join(out) + "\n"
+
+
+# ----------------------------------------------------------------------------- params
+
+
+def solver_parameters(time_limit_s: float, workers: int) -> cp_model.CpSolver:
+    """CP-SAT tuned for this model on few cores: LP-heavy workers prove optima fastest."""
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.max_time_in_seconds = time_limit_s
+    p.num_workers = workers
+    if workers <= 2:
+        for name in ("max_lp", "default_lp")[: max(workers, 1)]:
+            p.subsolvers.append(name)
+        if workers == 1:
+            p.linearization_level = 2
+    p.log_search_progress = False
+    return solver
+
+
+# ----------------------------------------------------------------------------- result
+
+
+def replay_fitness(data: InvestmentData, plan: Sequence[dict[str, int]]) -> list[float]:
+    """f_1..f_N by the recursion itself, from the 0/1 columns (plan[i-1] is day i)."""
+    bonus_on = {d: k for k, d in enumerate(data.bonus_days, start=1)}
+    f = [float(data.baseline)]
+    for i in data.day_range:
+        today = plan[i - 1]
+        value = f[-1] - sum(COST[k] * today[k] for k in COST)
+        for kind, (amount, after) in RETURN.items():
+            if i - after >= 1:
+                value += amount * plan[i - after - 1][kind]
+        if i in bonus_on:
+            value += BONUS * today.get("bonus", 0)
+        value += data.race_adjust.get(i, 0) / SCALE
+        f.append(value)
+    return f[1:]
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    def __init__(self, callback: ProgressCallback, scale: int) -> None:
+        super().__init__()
+        self._callback = callback
+        self._scale = scale
+
+    def on_solution_callback(self) -> None:
+        self._callback(
+            self.objective_value / self._scale,
+            self.best_objective_bound / self._scale,
+            self.wall_time,
+        )
+
+
+_STATUS: dict[int, SolveStatus] = {
+    cp_model.OPTIMAL: "OPTIMAL",
+    cp_model.FEASIBLE: "FEASIBLE",
+    cp_model.INFEASIBLE: "INFEASIBLE",
+    cp_model.MODEL_INVALID: "MODEL_INVALID",
+    cp_model.UNKNOWN: "UNKNOWN",
+}
+
+
+def solve_cs358(req: Cs358Request, progress: ProgressCallback | None = None) -> Cs358Result:
+    data = InvestmentData.from_request(req)
+    form = build_formulation(data, implied=req.implied_constraints)
+    model, x = to_cp_model(form)
+    solver = solver_parameters(req.time_limit_s, req.workers)
+    started = time.perf_counter()
+    code = solver.solve(model, _Progress(progress, SCALE) if progress else None)
+    elapsed = time.perf_counter() - started
+    status = _STATUS.get(code, "UNKNOWN")
+    if status not in ("OPTIMAL", "FEASIBLE"):
+        return Cs358Result(status=status, solve_seconds=elapsed, race_days=list(data.race_days), request=req)
+    plan = [{kind: int(solver.value(x[var(kind, i)])) for kind in KINDS} for i in data.day_range]
+    bonus_days = [d for k, d in enumerate(data.bonus_days, start=1) if solver.value(x[var("b", k)])]
+    for d in bonus_days:
+        plan[d - 1]["bonus"] = 1
+    fitness = replay_fitness(data, plan)
+    objective = solver.objective_value / SCALE
+    bound = solver.best_objective_bound / SCALE
+    days = [
+        Cs358Day(day=i, fitness=fitness[i - 1], **{k: plan[i - 1][k] for k in KINDS})
+        for i in data.day_range
+    ]
+    return Cs358Result(
+        status=status,
+        objective=objective,
+        bound=bound,
+        gap=abs(bound - objective) / max(abs(objective), 1e-9),
+        solve_seconds=elapsed,
+        days=days,
+        race_days=list(data.race_days),
+        bonus_days=bonus_days,
+        request=req,
+    )
