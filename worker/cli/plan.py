@@ -208,7 +208,12 @@ def run(args: argparse.Namespace) -> int:
     request, problems = _request_or_problems(args)
     if request is None:
         return _fail("invalid request", problems)
-    problems = validate(request, date.today())
+    # The engine's `today` check also rejects a past start date; a CLI user may well want
+    # a plan that started already (or re-run an old command), so only the race must lie ahead.
+    problems = validate(request)
+    today = date.today()
+    if request.goal.date < today:
+        problems.append(f"The race date {request.goal.date} is in the past (today is {today}).")
     if problems:
         return _fail("invalid request", problems)
 
