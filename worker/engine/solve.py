@@ -1,0 +1,176 @@
+"""Solve a plan request: calendar, model, CP-SAT search with progress, plan assembly."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
+
+from shared.planning import PlanDay, PlanRequest, PlanResult, SolveProgress, SolveStatus
+from worker.engine.calendar import Calendar, build_calendar
+from worker.engine.errors import InvalidRequest
+from worker.engine.explain import explain_infeasibility
+from worker.engine.hint import add_heuristic_hint
+from worker.engine.model import OBJECTIVE_SCALE, PlanModel, build_model
+from worker.engine.parameters import configure
+from worker.engine.response import simulate
+from worker.engine.validation import schema_for, validate
+
+ProgressCallback = Callable[[SolveProgress], None]
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    """Reports improving solutions, throttled; stops the search when cancelled."""
+
+    def __init__(
+        self,
+        on_progress: ProgressCallback | None,
+        cancel: threading.Event | None,
+        throttle_s: float,
+    ) -> None:
+        super().__init__()
+        self._on_progress = on_progress
+        self._cancel = cancel
+        self._throttle_s = throttle_s
+        self._last_report = -1e9
+        self.solutions = 0
+        self.first_solution_s: float | None = None
+
+    def on_solution_callback(self) -> None:
+        self.solutions += 1
+        elapsed = self.WallTime()
+        if self.first_solution_s is None:
+            self.first_solution_s = elapsed
+        if self._cancel is not None and self._cancel.is_set():
+            self.StopSearch()
+            return
+        if self._on_progress is None or elapsed - self._last_report < self._throttle_s:
+            return
+        self._last_report = elapsed
+        obj = self.ObjectiveValue() / OBJECTIVE_SCALE
+        bound = self.BestObjectiveBound() / OBJECTIVE_SCALE
+        self._on_progress(
+            SolveProgress(
+                objective=round(obj, 4),
+                bound=round(bound, 4),
+                gap=relative_gap(obj, bound),
+                elapsed_s=round(elapsed, 3),
+                solutions=self.solutions,
+            )
+        )
+
+
+def relative_gap(objective: float, bound: float) -> float:
+    return abs(bound - objective) / max(abs(objective), 1.0)
+
+
+def _watch_cancel(solver: cp_model.CpSolver, cancel: threading.Event, done: threading.Event) -> None:
+    """Stop the search as soon as `cancel` is set, even between solutions."""
+    while not done.is_set():
+        if cancel.wait(0.05):
+            solver.StopSearch()
+            return
+
+
+def solve(
+    request: PlanRequest,
+    on_progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+    throttle_s: float = 0.25,
+) -> PlanResult:
+    problems = validate(request)
+    if problems:
+        raise InvalidRequest(" ".join(problems))
+    schema = schema_for(request)
+    calendar = build_calendar(request, schema)
+    t0 = time.perf_counter()
+    pm = build_model(request, schema, calendar)
+    add_heuristic_hint(pm)
+    solver = cp_model.CpSolver()
+    configure(solver, request, len(calendar.days))
+    callback = _Progress(on_progress, cancel, throttle_s)
+    done = threading.Event()
+    watcher = None
+    if cancel is not None:
+        watcher = threading.Thread(target=_watch_cancel, args=(solver, cancel, done), daemon=True)
+        watcher.start()
+    try:
+        code = solver.Solve(pm.model, callback)
+    finally:
+        done.set()
+        if watcher is not None:
+            watcher.join()
+    elapsed = time.perf_counter() - t0
+    status: SolveStatus = solver.StatusName(code)  # type: ignore[assignment]
+    cancelled = cancel is not None and cancel.is_set()
+    base = {
+        "status": status,
+        "solve_seconds": round(elapsed, 3),
+        "first_solution_seconds": (
+            round(callback.first_solution_s, 3) if callback.first_solution_s is not None else None
+        ),
+        "model": request.model,
+        "start": calendar.start,
+        "race_date": calendar.race_date,
+        "cancelled": cancelled,
+    }
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        obj = solver.ObjectiveValue() / OBJECTIVE_SCALE
+        bound = solver.BestObjectiveBound() / OBJECTIVE_SCALE
+        return PlanResult(
+            **base,
+            objective=round(obj, 4),
+            bound=round(bound, 4),
+            gap=round(relative_gap(obj, bound), 6),
+            days=assemble_days(pm, calendar, solver),
+        )
+    if code == cp_model.INFEASIBLE:
+        return PlanResult(**base, conflicts=explain_infeasibility(request, schema, calendar))
+    return PlanResult(**base)
+
+
+def assemble_days(pm: PlanModel, calendar: Calendar, solver: cp_model.CpSolver) -> list[PlanDay]:
+    """Read the chosen sessions, simulate CTL/ATL/TSB, and lay out one entry per slot."""
+    chosen: list[list[str]] = []
+    for day in calendar.days:
+        d = day.index
+        codes = [c for c, lit in pm.primary[d].items() if solver.BooleanValue(lit)]
+        codes += [c for c, lit in pm.doubles[d].items() if solver.BooleanValue(lit)]
+        s = pm.strength[d]
+        if s is not None and solver.BooleanValue(s) and pm.catalogue.strength is not None:
+            codes.append(pm.catalogue.strength.code)
+        rest = pm.catalogue.rest.code
+        if len(codes) > 1 and rest in codes:
+            codes.remove(rest)  # strength alone on a day: the day is not a rest day
+        chosen.append(codes)
+    loads = [sum(pm.sessions[c].load for c in codes) for codes in chosen]
+    states = simulate(loads, pm.response)
+    out: list[PlanDay] = []
+    for day, codes, state in zip(calendar.days, chosen, states, strict=True):
+        training = any(pm.sessions[c].kind != "rest" for c in codes)
+        for slot, code in enumerate(codes):
+            s = pm.sessions[code]
+            out.append(
+                PlanDay(
+                    date=day.date,
+                    slot=slot,
+                    week_number=day.week_number,
+                    day_of_week=day.day_of_week,
+                    phase=day.phase,
+                    is_recovery_week=day.is_recovery_week,
+                    is_training_day=training,
+                    session_code=s.code,
+                    session_type=s.session_type,
+                    session_definition=s.definition,
+                    intensity=s.intensity,
+                    sport=s.sport,
+                    duration_min=s.duration_min,
+                    load=s.load,
+                    ctl=round(state.ctl, 2),
+                    atl=round(state.atl, 2),
+                    tsb=round(state.tsb, 2),
+                )
+            )
+    return out
