@@ -10,6 +10,7 @@ solve time, then writes bench/results/engine.md (a markdown table) and engine.js
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import platform
@@ -18,6 +19,7 @@ import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from shared.planning import Athlete, PlanRequest, Race, SolveProgress
 from worker.engine import solve
@@ -60,7 +62,11 @@ def run_one(weeks: int, time_limit_s: float, workers: int) -> Row:
     )
     seen: list[SolveProgress] = []
     began = time.perf_counter()
-    result = solve(request, on_progress=seen.append)
+    # Every improving solution, unthrottled, when the engine allows it: the 1% moment matters.
+    extra: dict[str, Any] = {}
+    if "throttle_s" in inspect.signature(solve).parameters:
+        extra["throttle_s"] = 0.0
+    result = solve(request, on_progress=seen.append, **extra)
     wall = time.perf_counter() - began
 
     first = result.first_solution_seconds
@@ -122,6 +128,8 @@ def markdown(rows: list[Row], meta: dict[str, object]) -> str:
         f"- machine: {meta['cpu']}, {meta['cores']} cores; python {meta['python']}",
         f"- solver: CP-SAT, {meta['workers']} workers, gap_limit 0 (runs to optimality or the "
         f"limit); race {RACE_DATE.isoformat()}, start the Monday N weeks before",
+        "- proven gap ≤ 1%: first improving solution reported with gap ≤ 1% (a bound that "
+        "closes the gap without a new solution is seen only at the end of the solve)",
         "",
         "| weeks | days | status | first feasible | proven gap ≤ 1% | final gap "
         "| total solve | limit |",

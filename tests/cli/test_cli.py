@@ -12,9 +12,11 @@ import itertools
 import json
 import os
 import pty
+import signal
 import subprocess
 import sys
 import threading
+import time
 from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
@@ -270,3 +272,23 @@ def test_progress_bar_on_a_terminal_keeps_stdout_clean() -> None:
     assert json.loads(proc.stdout)["days"]  # stdout is only the JSON
     drawn = b"".join(chunks).decode("utf-8", "replace")
     assert "solving [" in drawn and "/3 s" in drawn
+
+
+def test_ctrl_c_stops_the_search_and_keeps_the_best_plan() -> None:
+    command = [str(BIN)] if BIN.exists() else [sys.executable, "-c", _MAIN]
+    args = plan_args(race_after(52), "marathon", START, "--format", "json")
+    args += ["--time-limit", "120", "--gap-limit", "0", "--quiet"]
+    proc = subprocess.Popen(
+        [*command, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    time.sleep(4)  # well inside the 120 s limit: the search is still running
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err
+    if proc.returncode == 3:  # interrupted before any plan: said so, no output
+        assert "no plan found" in err
+        return
+    assert proc.returncode == 0, err
+    doc = json.loads(out)
+    assert doc["cancelled"] is True and doc["days"]
+    assert doc["solve_seconds"] < 120

@@ -168,13 +168,14 @@ def _solve(request: PlanRequest, on_progress: Callable[[SolveProgress], None] | 
     from worker.engine import solve  # deferred: keeps `trainplan --help` fast
 
     cancel = threading.Event()
-    box: dict[str, PlanResult | BaseException] = {}
+    results: list[PlanResult] = []
+    errors: list[BaseException] = []
 
     def target() -> None:
         try:
-            box["result"] = solve(request, on_progress=on_progress, cancel=cancel)
+            results.append(solve(request, on_progress=on_progress, cancel=cancel))
         except BaseException as exc:  # re-raised on the main thread
-            box["error"] = exc
+            errors.append(exc)
 
     thread = threading.Thread(target=target, name="solve", daemon=True)
     thread.start()
@@ -184,11 +185,9 @@ def _solve(request: PlanRequest, on_progress: Callable[[SolveProgress], None] | 
     except KeyboardInterrupt:
         cancel.set()
         thread.join()
-    if "error" in box:
-        raise box["error"]  # type: ignore[misc]
-    result = box["result"]
-    assert isinstance(result, PlanResult)
-    return result
+    if errors:
+        raise errors[0]
+    return results[0]
 
 
 def _write(text: str, out: Path | None) -> None:
@@ -237,11 +236,12 @@ def run(args: argparse.Namespace) -> int:
     if infeasible:
         return EXIT_INFEASIBLE
     if not result.days:
-        print(
-            f"trainplan plan: no plan found ({result.status}) within "
-            f"{request.time_limit_s:g} s; try a longer --time-limit",
-            file=sys.stderr,
+        why = (
+            "interrupted before the first plan"
+            if result.cancelled
+            else f"within {request.time_limit_s:g} s; try a longer --time-limit"
         )
+        print(f"trainplan plan: no plan found ({result.status}) {why}", file=sys.stderr)
         return EXIT_NO_PLAN
     if args.out is not None and not args.quiet:
         sessions = sum(1 for d in result.days if is_session(d))
