@@ -1,0 +1,73 @@
+"""Every error leaves as JSON `{"detail": message, "errors": [...]}`; no tracebacks.
+
+Bad input is a 4xx; an unreachable Redis or MongoDB is a 503, so clients can retry.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from kombu.exceptions import OperationalError as KombuOperationalError
+from pymongo.errors import ConnectionFailure, PyMongoError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    def __init__(self, status_code: int, detail: str, errors: list[str] | None = None) -> None:
+        super().__init__(detail)
+        self.status_code, self.detail, self.errors = status_code, detail, errors or []
+
+
+def not_found(what: str, ident: str) -> ApiError:
+    return ApiError(404, f"{what} {ident!r} not found")
+
+
+def _body(status_code: int, detail: str, errors: list[str] | None = None) -> JSONResponse:
+    return JSONResponse(status_code=status_code, content={"detail": detail, "errors": errors or []})
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return _body(exc.status_code, exc.detail, exc.errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _body(exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+            errors.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
+        return _body(422, "invalid request: " + "; ".join(errors), errors)
+
+    @app.exception_handler(ConnectionFailure)
+    async def mongo_down(_: Request, exc: ConnectionFailure) -> JSONResponse:
+        log.warning("MongoDB unreachable: %s", exc)
+        return _body(503, "the database (MongoDB) is unreachable; retry shortly")
+
+    @app.exception_handler(PyMongoError)
+    async def mongo_error(_: Request, exc: PyMongoError) -> JSONResponse:
+        log.error("MongoDB error: %s", exc)
+        return _body(503, "the database (MongoDB) failed to answer; retry shortly")
+
+    @app.exception_handler(RedisConnectionError)
+    @app.exception_handler(RedisTimeoutError)
+    @app.exception_handler(KombuOperationalError)
+    async def redis_down(_: Request, exc: Exception) -> JSONResponse:
+        log.warning("Redis unreachable: %s", exc)
+        return _body(503, "the queue (Redis) is unreachable; retry shortly")
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error")
+        return _body(500, "internal error; it has been logged")

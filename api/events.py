@@ -1,0 +1,80 @@
+"""A job's progress events in Redis: publishing from the API, and reading for SSE/WebSocket."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import cast
+
+from redis.asyncio import Redis
+
+from api.errors import ApiError
+from shared import events
+from shared.documents import TERMINAL_STATES, Job, ProgressEvent
+from shared.names import events_key
+from shared.settings import Settings
+
+BLOCK_MS = 5_000
+STREAM_ID = re.compile(r"^\d+-\d+$")
+# Id of a terminal event synthesised from the job document when its stream has expired.
+SYNTHETIC_ID = "0-1"
+
+JobLoader = Callable[[str], Awaitable[Job]]
+# XREAD's reply with decode_responses=True: [(key, [(id, fields), ...]), ...]
+StreamReply = list[tuple[str, list[tuple[str, dict[str, str]]]]]
+
+
+async def publish(redis: Redis, settings: Settings, event: ProgressEvent) -> str:
+    key = events_key(settings.redis_prefix, event.job_id)
+    async with redis.pipeline() as pipe:
+        pipe.xadd(key, events.encode(event), maxlen=events.MAXLEN, approximate=True)
+        pipe.expire(key, settings.events_ttl_s)
+        stream_id, _ = await pipe.execute()
+    return str(stream_id)
+
+
+def check_last_event_id(value: str | None) -> str:
+    if value is None or value == "":
+        return "0-0"
+    if not STREAM_ID.match(value):
+        raise ApiError(400, f"Last-Event-ID {value!r} is not an event id (like 1700000000000-0)")
+    return value
+
+
+def terminal_from_job(job: Job) -> ProgressEvent:
+    return ProgressEvent(
+        event=job.state,
+        job_id=job.id,
+        state=job.state,
+        at=job.finished_at or job.updated_at,
+        attempt=job.attempts,
+        progress=job.progress,
+        plan_id=job.plan_id if job.state == "succeeded" else None,
+        error=job.error,
+        conflicts=job.conflicts,
+    )
+
+
+async def follow(
+    redis: Redis, settings: Settings, job: Job, after: str, reload_job: JobLoader
+) -> AsyncIterator[tuple[str, ProgressEvent]]:
+    """Events after `after`, live, up to and including the terminal event."""
+    key = events_key(settings.redis_prefix, job.id)
+    last = after
+    while True:
+        reply = cast(StreamReply, await redis.xread({key: last}, block=BLOCK_MS, count=100))
+        if not reply:
+            # Quiet stream: a job that ended without a readable terminal event (its stream
+            # expired) still ends the feed, from the job document.
+            job = await reload_job(job.id)
+            if job.state in TERMINAL_STATES and not await redis.xread({key: last}, count=1):
+                yield SYNTHETIC_ID, terminal_from_job(job)
+                return
+            continue
+        for _key, entries in reply:
+            for stream_id, fields in entries:
+                last = stream_id
+                event = events.decode(fields)
+                yield stream_id, event
+                if event.terminal:
+                    return

@@ -1,0 +1,59 @@
+"""The FastAPI application: `create_app()` wires settings, clients, errors and routers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from pymongo import AsyncMongoClient
+from pymongo.errors import PyMongoError
+from redis.asyncio import Redis
+
+from api.errors import install_error_handlers
+from api.routers import health, jobs, plans, runners, schemas
+from shared.indexes import INDEXES
+from shared.settings import Settings, get_settings
+from worker.celery_app import create_celery
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    if not settings.mongodb_url:
+        raise RuntimeError("MONGODB_URL is not set (`trainplan dev` provides an embedded one)")
+    mongodb_url = settings.mongodb_url
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        mongo: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+            mongodb_url, tz_aware=True, serverSelectionTimeoutMS=settings.mongodb_timeout_ms
+        )
+        app.state.settings = settings
+        app.state.db = mongo[settings.mongodb_db]
+        app.state.redis = Redis.from_url(
+            settings.redis_url, decode_responses=True, socket_connect_timeout=3
+        )
+        app.state.celery = create_celery(settings)
+        try:
+            for collection, keys, options in INDEXES:
+                await app.state.db[collection].create_index(keys, **options)
+        except PyMongoError as exc:  # serve anyway: /readyz reports it, workers create them too
+            log.warning("could not create MongoDB indexes at startup: %s", exc)
+        yield
+        await app.state.redis.aclose()
+        await mongo.close()
+
+    app = FastAPI(
+        title="trainplan",
+        version="0.1.0",
+        summary="Optimal endurance training plans, generated asynchronously (CP-SAT).",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    for router in (health.router, runners.router, schemas.router, plans.router, jobs.router):
+        app.include_router(router)
+    return app

@@ -1,0 +1,128 @@
+"""Jobs: state, cancellation, and live progress as Server-Sent Events or a WebSocket."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, WebSocket, WebSocketDisconnect, status
+from fastapi.sse import EventSourceResponse, ServerSentEvent
+from pymongo import ReturnDocument
+
+from api import store
+from api.deps import DbDep, RedisDep, SettingsDep
+from api.errors import ApiError
+from api.events import check_last_event_id, follow, publish
+from shared import names
+from shared.documents import TERMINAL_STATES, Job, ProgressEvent
+
+router = APIRouter(prefix="/jobs", tags=["jobs"])
+
+WS_NOT_FOUND = 4404
+
+
+@router.get("/{job_id}", responses={404: {"description": "unknown job"}})
+async def get_job(job_id: str, db: DbDep) -> Job:
+    return await store.get_job(db, job_id)
+
+
+@router.delete(
+    "/{job_id}",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses={404: {"description": "unknown job"}, 409: {"description": "already finished"}},
+)
+async def cancel_job(job_id: str, db: DbDep, redis: RedisDep, settings: SettingsDep) -> Job:
+    """Cancel: a queued job never starts; a running solve stops within a second.
+
+    Answers with the job: `cancelled` at once if it was queued, else still `running`
+    until the worker stops (follow the events for the terminal `cancelled`)."""
+    job = await store.get_job(db, job_id)
+    if job.state in TERMINAL_STATES:
+        raise ApiError(409, f"job {job_id} already {job.state}; nothing to cancel")
+    # The flag first: if a worker starts the job between here and the update below, it
+    # still sees the flag (before solving, or within a poll interval while solving).
+    await redis.set(names.cancel_key(settings.redis_prefix, job_id), "1", ex=settings.events_ttl_s)
+    now = datetime.now(UTC)
+    doc = await db[names.JOBS].find_one_and_update(
+        {"_id": job_id, "state": "queued"},
+        {
+            "$set": {
+                "state": "cancelled",
+                "error": "cancelled before it started",
+                "finished_at": now,
+                "updated_at": now,
+            }
+        },
+        return_document=ReturnDocument.AFTER,
+    )
+    if doc is not None:
+        await publish(
+            redis,
+            settings,
+            ProgressEvent(
+                event="cancelled",
+                job_id=job_id,
+                state="cancelled",
+                at=now,
+                error="cancelled before it started",
+            ),
+        )
+        return Job.model_validate(doc)
+    return await store.get_job(db, job_id)
+
+
+@router.get(
+    "/{job_id}/events",
+    response_class=EventSourceResponse,
+    responses={404: {"description": "unknown job"}},
+)
+async def job_events(
+    job_id: str,
+    db: DbDep,
+    redis: RedisDep,
+    settings: SettingsDep,
+    last_event_id: Annotated[str | None, Header()] = None,
+) -> AsyncIterator[ServerSentEvent]:
+    """Server-Sent Events: every event so far, then live ones, ending with the terminal one
+    (`succeeded`, `failed` or `cancelled`). Reconnect with `Last-Event-ID` to resume."""
+    after = check_last_event_id(last_event_id)
+    job = await store.get_job(db, job_id)
+    async for stream_id, event in follow(
+        redis, settings, job, after, lambda i: store.get_job(db, i)
+    ):
+        yield ServerSentEvent(
+            id=stream_id, event=event.event, raw_data=event.model_dump_json(exclude_none=True)
+        )
+
+
+@router.websocket("/{job_id}/ws")
+async def job_websocket(
+    websocket: WebSocket,
+    job_id: str,
+    db: DbDep,
+    redis: RedisDep,
+    settings: SettingsDep,
+    last_event_id: Annotated[str | None, Query()] = None,
+) -> None:
+    """The same events as JSON messages `{"id": ..., "event": ..., ...}`; closes after the
+    terminal event. Resume with `?last_event_id=`."""
+    try:
+        after = check_last_event_id(last_event_id)
+        job = await store.get_job(db, job_id)
+    except ApiError as exc:
+        await websocket.close(
+            code=WS_NOT_FOUND if exc.status_code == 404 else 1008, reason=exc.detail
+        )
+        return
+    await websocket.accept()
+    try:
+        async for stream_id, event in follow(
+            redis, settings, job, after, lambda i: store.get_job(db, i)
+        ):
+            await websocket.send_json(
+                {"id": stream_id, **event.model_dump(mode="json", exclude_none=True)}
+            )
+        await websocket.close(code=1000)
+    except WebSocketDisconnect:
+        pass

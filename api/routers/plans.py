@@ -1,0 +1,107 @@
+"""Training plans: the seed's three routes (generate, list a runner's plans, one plan)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Response, status
+
+from api import store
+from api.deps import CeleryDep, DbDep, RedisDep, SettingsDep
+from api.errors import not_found
+from api.submission import submit
+from shared import names
+from shared.documents import (
+    GenerateRequest,
+    JobAccepted,
+    PlanDayDocument,
+    PlanListItem,
+    TrainingPlan,
+)
+
+router = APIRouter(tags=["training plans"])
+
+LIST_LIMIT = 200
+
+
+@router.post(
+    "/runners/{runner_id}/training-plans/generate",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses={
+        404: {"description": "unknown runner or schema"},
+        409: {"description": "Idempotency-Key reused for a different request"},
+        422: {"description": "the request cannot be planned (the message says why)"},
+        503: {"description": "Redis or MongoDB unreachable"},
+    },
+)
+async def generate_training_plan(
+    runner_id: str,
+    body: GenerateRequest,
+    response: Response,
+    db: DbDep,
+    redis: RedisDep,
+    celery: CeleryDep,
+    settings: SettingsDep,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> JobAccepted:
+    """Validate and enqueue; the plan is generated in the background. Follow `links`."""
+    job, created = await submit(
+        db=db,
+        redis=redis,
+        celery=celery,
+        settings=settings,
+        runner_id=runner_id,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+    if not created:
+        response.headers["Idempotent-Replayed"] = "true"
+    return JobAccepted(
+        job_id=job.id,
+        state=job.state,
+        links={
+            "job": f"/jobs/{job.id}",
+            "events": f"/jobs/{job.id}/events",
+            "websocket": f"/jobs/{job.id}/ws",
+            "plan": f"/training-plans/{job.plan_id}",
+        },
+    )
+
+
+@router.get("/runners/{runner_id}/training-plans")
+async def list_training_plans(runner_id: str, db: DbDep) -> list[PlanListItem]:
+    """The runner's generated plans, newest first (summaries; fetch one for its days)."""
+    await store.get_runner(db, runner_id)
+    jobs = (
+        db[names.JOBS]
+        .find({"runner_id": runner_id, "state": "succeeded"})
+        .sort("created_at", -1)
+        .limit(LIST_LIMIT)
+    )
+    return [
+        PlanListItem(
+            plan_id=j["plan_id"],
+            job_id=j["_id"],
+            schema_id=j["schema_id"],
+            created_at=j["created_at"],
+            summary=j["result"],
+        )
+        async for j in jobs
+    ]
+
+
+@router.get("/training-plans/{plan_id}", responses={404: {"description": "unknown plan"}})
+async def get_training_plan(plan_id: str, db: DbDep) -> TrainingPlan:
+    """The plan's summary and its days (one entry per date and slot, in date order)."""
+    job = await db[names.JOBS].find_one({"plan_id": plan_id, "state": "succeeded"})
+    if job is None:
+        raise not_found("training plan", plan_id)
+    days = db[names.PLAN_DAYS].find({"plan_id": plan_id}).sort([("date", 1), ("slot", 1)])
+    return TrainingPlan(
+        plan_id=plan_id,
+        job_id=job["_id"],
+        runner_id=job["runner_id"],
+        schema_id=job["schema_id"],
+        summary=job["result"],
+        days=[PlanDayDocument.model_validate(d) async for d in days],
+    )

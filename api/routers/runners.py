@@ -1,0 +1,27 @@
+"""Runners: the athletes plans are made for (`runner` collection)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bson import ObjectId
+from fastapi import APIRouter, status
+
+from api import store
+from api.deps import DbDep
+from shared import names
+from shared.documents import Runner, RunnerIn
+
+router = APIRouter(prefix="/runners", tags=["runners"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def create_runner(body: RunnerIn, db: DbDep) -> Runner:
+    doc = {"_id": str(ObjectId()), **body.model_dump(mode="json"), "created_at": datetime.now(UTC)}
+    await db[names.RUNNERS].insert_one(doc)
+    return Runner.model_validate(doc)
+
+
+@router.get("/{runner_id}", responses={404: {"description": "unknown runner"}})
+async def get_runner(runner_id: str, db: DbDep) -> Runner:
+    return await store.get_runner(db, runner_id)

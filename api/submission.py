@@ -1,0 +1,128 @@
+"""Submitting a plan job: validate everything, record the job, publish `queued`, enqueue."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import anyio
+from bson import ObjectId
+from celery import Celery
+from pymongo.errors import DuplicateKeyError
+from redis.asyncio import Redis
+
+from api import store
+from api.errors import ApiError
+from api.events import publish
+from shared import names
+from shared.documents import GenerateRequest, Job, ProgressEvent, RunnerIn
+from shared.indexes import plan_id_for
+from shared.planning import TrainingSchema
+from shared.settings import Settings
+from shared.submission import SubmissionError, build_plan_request
+from worker.engine import validate
+
+
+def job_id_for(runner_id: str, idempotency_key: str | None) -> str:
+    if idempotency_key is None:
+        return str(ObjectId())
+    # The key names the job: a retried POST lands on the same document.
+    return hashlib.sha256(f"{runner_id}\0{idempotency_key}".encode()).hexdigest()[:24]
+
+
+def request_fingerprint(runner_id: str, body: GenerateRequest) -> str:
+    payload = json.dumps([runner_id, body.model_dump(mode="json")], sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+async def submit(
+    *,
+    db: store.Db,
+    redis: Redis,
+    celery: Celery,
+    settings: Settings,
+    runner_id: str,
+    body: GenerateRequest,
+    idempotency_key: str | None,
+) -> tuple[Job, bool]:
+    """Returns the job and whether it was created now (False: an idempotent replay)."""
+    runner = await store.get_runner(db, runner_id)
+    schema = await store.get_schema(db, body.schema_id)
+    try:
+        request = build_plan_request(
+            RunnerIn.model_validate(runner.model_dump(include=set(RunnerIn.model_fields))),
+            TrainingSchema.model_validate(
+                schema.model_dump(include=set(TrainingSchema.model_fields))
+            ),
+            body,
+            default_time_limit_s=settings.solver_time_limit_s,
+            max_time_limit_s=settings.solver_max_time_limit_s,
+            workers=settings.threads_per_solve,
+        )
+    except SubmissionError as exc:
+        raise ApiError(
+            422, "invalid plan request: " + "; ".join(exc.problems), exc.problems
+        ) from exc
+    problems = validate(request, datetime.now(UTC).date())
+    if problems:
+        raise ApiError(422, "this plan cannot be made: " + "; ".join(problems), problems)
+
+    now = datetime.now(UTC)
+    job_id = job_id_for(runner_id, idempotency_key)
+    fingerprint = request_fingerprint(runner_id, body)
+    doc: dict[str, Any] = {
+        "_id": job_id,
+        "runner_id": runner_id,
+        "schema_id": body.schema_id,
+        "state": "queued",
+        "request": body.model_dump(mode="json"),
+        "request_fingerprint": fingerprint,
+        "idempotency_key": idempotency_key,
+        "attempts": 0,
+        "max_attempts": settings.job_max_attempts,
+        "plan_id": plan_id_for(job_id),
+        "created_at": now,
+        "updated_at": now,
+    }
+    jobs = db[names.JOBS]
+    try:
+        await jobs.insert_one(doc)
+    except DuplicateKeyError:
+        existing = await jobs.find_one({"_id": job_id})
+        if existing is None:  # deleted in between (a failed enqueue): treat as new
+            raise ApiError(409, "a request with this Idempotency-Key is in flight; retry") from None
+        if existing.get("request_fingerprint") != fingerprint:
+            raise ApiError(
+                409, "this Idempotency-Key was already used for a different request"
+            ) from None
+        job = Job.model_validate(existing)
+        if job.state == "queued":
+            # The first POST may have died before enqueueing; a duplicate message is harmless.
+            await enqueue(celery, settings, job_id)
+        return job, False
+
+    try:
+        await publish(
+            redis, settings, ProgressEvent(event="queued", job_id=job_id, state="queued", at=now)
+        )
+        await enqueue(celery, settings, job_id)
+    except Exception:
+        # Not enqueued: forget the job, so a retry (same Idempotency-Key) starts afresh.
+        await jobs.delete_one({"_id": job_id, "state": "queued"})
+        raise
+    return Job.model_validate(doc), True
+
+
+async def enqueue(celery: Celery, settings: Settings, job_id: str) -> None:
+    def send() -> None:
+        celery.send_task(
+            names.GENERATE_PLAN_TASK,
+            args=[job_id],
+            task_id=job_id,
+            queue=settings.celery_queue,
+            retry=True,
+        )
+
+    await anyio.to_thread.run_sync(send)

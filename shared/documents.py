@@ -1,0 +1,189 @@
+"""Service models: what the API accepts and returns, and what MongoDB and Redis hold.
+
+MongoDB documents use string `_id`s; the models read `_id` and expose it as `id`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+
+from shared.planning import (
+    Athlete,
+    Distance,
+    Intensity,
+    Phase,
+    Race,
+    SolveStatus,
+    TrainingSchema,
+)
+
+JobState = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+TERMINAL_STATES: frozenset[str] = frozenset({"succeeded", "failed", "cancelled"})
+EventType = Literal["queued", "started", "progress", "succeeded", "failed", "cancelled"]
+
+_ID = Field(validation_alias=AliasChoices("_id", "id"))
+
+
+class RunnerIn(Athlete):
+    """A runner's profile. Fitness is given as CTL/ATL, or derived from recent daily loads."""
+
+    name: str = Field(min_length=1, max_length=120)
+    sports: list[str] = Field(default_factory=lambda: ["run"], max_length=5)
+    thresholds: dict[str, float] = Field(
+        default_factory=dict, description="e.g. threshold_pace_s_per_km, threshold_hr, ftp_w"
+    )
+    recent_loads: list[float] = Field(
+        default_factory=list,
+        max_length=730,
+        description="daily training loads, oldest first, ending yesterday; derives CTL/ATL",
+    )
+    ctl: float | None = Field(default=None, ge=0, le=250)  # type: ignore[assignment]
+    atl: float | None = Field(default=None, ge=0, le=400)  # type: ignore[assignment]
+
+
+class Runner(RunnerIn):
+    id: str = _ID
+    created_at: datetime
+
+
+class StoredSchema(TrainingSchema):
+    """A training-plan schema as listed by the API: built-in ones have ids `builtin-<distance>`."""
+
+    id: str = _ID
+    builtin: bool = False
+    created_at: datetime | None = None
+
+
+class GenerateRequest(BaseModel):
+    """Body of `POST /runners/{runner_id}/training-plans/generate`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_id: str = Field(min_length=1, max_length=64)
+    marathon_date: date = Field(description="the goal race's date (the seed's name)")
+    distance: Distance | None = Field(default=None, description="default: the schema's")
+    start: date | None = Field(default=None, description="default: Monday-aligned, backwards")
+    other_races: list[Race] = Field(default_factory=list, max_length=19, description="B/C races")
+    time_limit_s: float | None = Field(default=None, gt=0, description="default: server's")
+    gap_limit: float | None = Field(default=None, ge=0, le=1)
+    athlete: dict[str, Any] = Field(default_factory=dict, description="overrides of the profile")
+    rules: dict[str, Any] = Field(default_factory=dict, description="overrides of PlanRules")
+
+
+class JobProgress(BaseModel):
+    percent: float = 0.0
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    elapsed_s: float = 0.0
+    solutions: int = 0
+
+
+class PlanSummary(BaseModel):
+    status: SolveStatus
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    solve_seconds: float
+    start: date
+    race_date: date
+    days: int = Field(description="number of day documents (dates x slots)")
+    training_days: int
+    total_load: int
+    total_minutes: int
+
+
+class Job(BaseModel):
+    id: str = _ID
+    runner_id: str
+    schema_id: str
+    state: JobState
+    request: GenerateRequest
+    attempts: int = 0
+    max_attempts: int
+    progress: JobProgress = Field(default_factory=JobProgress)
+    plan_id: str
+    error: str | None = None
+    conflicts: list[str] = Field(default_factory=list)
+    result: PlanSummary | None = None
+    idempotency_key: str | None = None
+    created_at: datetime
+    updated_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+class PlanDayDocument(BaseModel):
+    """One `trainingplan` document: the seed's fields plus the engine's numbers."""
+
+    id: str | None = Field(default=None, validation_alias=AliasChoices("_id", "id"))
+    plan_id: str
+    job_id: str
+    runner_id: str
+    date: date
+    slot: int
+    week_number: int
+    day_of_week: int
+    session_code: str
+    session_type: str
+    session_definition: str
+    is_training_day: bool
+    is_recovery_week: bool
+    phase: Phase
+    sport: str
+    intensity: Intensity
+    duration_min: int
+    load: int
+    ctl: float
+    atl: float
+    tsb: float
+    created_at: datetime
+
+
+class TrainingPlan(BaseModel):
+    plan_id: str
+    job_id: str
+    runner_id: str
+    schema_id: str
+    summary: PlanSummary
+    days: list[PlanDayDocument]
+
+
+class PlanListItem(BaseModel):
+    plan_id: str
+    job_id: str
+    schema_id: str
+    created_at: datetime
+    summary: PlanSummary
+
+
+class JobAccepted(BaseModel):
+    job_id: str
+    state: JobState
+    links: dict[str, str]
+
+
+class ProgressEvent(BaseModel):
+    """One entry of a job's event stream; SSE sends it as `data`, with the stream id as `id`."""
+
+    event: EventType
+    job_id: str
+    state: JobState
+    at: datetime
+    attempt: int | None = None
+    progress: JobProgress | None = None
+    plan_id: str | None = None
+    error: str | None = None
+    conflicts: list[str] = Field(default_factory=list)
+
+    @property
+    def terminal(self) -> bool:
+        return self.event in TERMINAL_STATES
+
+
+class ErrorBody(BaseModel):
+    detail: str
+    errors: list[str] = Field(default_factory=list)

@@ -1,0 +1,27 @@
+"""Names both sides must agree on: MongoDB collections, Redis keys, the Celery task."""
+
+from __future__ import annotations
+
+# MongoDB collections (the SmartRunning seed's names).
+RUNNERS = "runner"
+SCHEMAS = "trainingplanschema"
+PLAN_DAYS = "trainingplan"
+JOBS = "background_jobs"
+
+GENERATE_PLAN_TASK = "trainplan.generate_plan"
+
+BUILTIN_SCHEMA_PREFIX = "builtin-"
+
+
+def events_key(prefix: str, job_id: str) -> str:
+    """Redis Stream of one job's progress events (replayed by SSE and WebSocket clients)."""
+    return f"{prefix}:job:{job_id}:events"
+
+
+def cancel_key(prefix: str, job_id: str) -> str:
+    """Set by `DELETE /jobs/{id}`; the worker polls it while solving."""
+    return f"{prefix}:job:{job_id}:cancel"
+
+
+def celery_key_prefix(prefix: str) -> str:
+    return f"{prefix}:celery:"

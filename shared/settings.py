@@ -1,0 +1,75 @@
+"""Service settings, read from the environment (and `.env`), shared by API and workers."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def available_cpus() -> int:
+    """CPUs this process may use (honours container CPU sets, unlike os.cpu_count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    # None: `trainplan dev` starts an embedded SecantusDB; the services themselves need a URL.
+    mongodb_url: str | None = None
+    mongodb_db: str = "trainplan"
+    mongodb_timeout_ms: int = Field(default=3000, ge=100, description="server selection timeout")
+
+    # Prefix of every Redis key (events, cancel flags, Celery's own keys): several
+    # deployments or test sessions can share one Redis without seeing each other.
+    redis_prefix: str = "trainplan"
+    celery_queue: str = "trainplan"
+
+    solver_time_limit_s: float = Field(default=10.0, gt=0, description="default per plan")
+    solver_max_time_limit_s: float = Field(default=300.0, gt=0, description="per-request cap")
+    # CP-SAT threads per solve; 0 = from the CPUs (at most 4, more rarely helps CP-SAT here).
+    solver_threads: int = Field(default=0, ge=0, le=64)
+    # Celery worker processes; 0 = CPUs / solver threads.
+    worker_concurrency: int = Field(default=0, ge=0, le=256)
+
+    # Must exceed the longest solve, or Redis hands a running job to a second worker.
+    celery_visibility_timeout_s: int = Field(default=900, ge=1)
+    celery_restore_interval_s: int = Field(default=30, ge=1, description="unacked sweep period")
+    job_max_attempts: int = Field(default=3, ge=1, le=20)
+    events_ttl_s: int = Field(default=7 * 24 * 3600, ge=60, description="event streams expire")
+    progress_db_interval_s: float = Field(default=1.0, ge=0, description="job doc update throttle")
+    cancel_poll_interval_s: float = Field(default=0.2, gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _limits_consistent(self) -> Settings:
+        if self.solver_time_limit_s > self.solver_max_time_limit_s:
+            raise ValueError("SOLVER_TIME_LIMIT_S must not exceed SOLVER_MAX_TIME_LIMIT_S")
+        return self
+
+    @property
+    def threads_per_solve(self) -> int:
+        return self.solver_threads or min(4, available_cpus())
+
+    @property
+    def concurrency(self) -> int:
+        return self.worker_concurrency or max(1, available_cpus() // self.threads_per_solve)
+
+    @property
+    def task_soft_time_limit_s(self) -> int:
+        """Above the solver's own limit: model building and saving take time too."""
+        return int(self.solver_max_time_limit_s * 1.2 + 60)
+
+    @property
+    def task_time_limit_s(self) -> int:
+        return self.task_soft_time_limit_s + 30
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

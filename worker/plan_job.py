@@ -1,0 +1,259 @@
+"""One attempt at one job: load inputs, solve with live progress, save the days, finish.
+
+Safe under redelivery: the attempt takes a lease on the job document, the day documents
+have deterministic ids (one per plan, date and slot), and every final transition is a
+compare-and-set on the lease, so a job completes exactly once however often it is run.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import UTC, datetime, time
+from typing import Any
+
+import redis
+from pymongo import ReturnDocument, UpdateOne
+from pymongo.database import Database
+
+from shared import names
+from shared.documents import (
+    TERMINAL_STATES,
+    GenerateRequest,
+    JobState,
+    PlanSummary,
+    RunnerIn,
+)
+from shared.indexes import day_doc_id
+from shared.planning import PlanRequest, PlanResult, TrainingSchema
+from shared.settings import Settings
+from shared.submission import SubmissionError, build_plan_request
+from worker.builtin_schemas import find_builtin
+from worker.cancel import CancelWatcher
+from worker.engine import InvalidRequest, solve
+from worker.progress import ProgressReporter, make_event, publish
+
+log = logging.getLogger(__name__)
+
+
+class InputError(Exception):
+    """The job's inputs cannot be planned (deleted runner, invalid request): fail the job."""
+
+
+class PlanJob:
+    def __init__(
+        self,
+        *,
+        db: Database[dict[str, Any]],
+        client: redis.Redis,
+        settings: Settings,
+        job_id: str,
+        worker: str,
+    ) -> None:
+        self.db, self.redis, self.settings = db, client, settings
+        self.job_id, self.worker = job_id, worker
+        self.jobs = db[names.JOBS]
+        self.lease = uuid.uuid4().hex
+        self.attempt = 0
+
+    # -- the attempt -------------------------------------------------------------------
+
+    def run(self) -> None:
+        job = self.jobs.find_one({"_id": self.job_id})
+        if job is None:
+            log.warning("job %s does not exist; dropping the message", self.job_id)
+            return
+        if job["state"] in TERMINAL_STATES:  # finished earlier, or cancelled while queued
+            return
+        job = self.jobs.find_one_and_update(
+            {"_id": self.job_id, "state": {"$in": ["queued", "running"]}},
+            {
+                "$inc": {"attempts": 1},
+                "$set": {
+                    "state": "running",
+                    "lease": self.lease,
+                    "worker": self.worker,
+                    "started_at": datetime.now(UTC),
+                    "updated_at": datetime.now(UTC),
+                },
+            },
+            return_document=ReturnDocument.AFTER,
+        )
+        if job is None:
+            return
+        self.attempt = job["attempts"]
+        if self.attempt > job["max_attempts"]:
+            self.finish(
+                "failed",
+                error=f"gave up after {self.attempt - 1} attempts: the worker running this job "
+                "stopped each time (killed, out of memory or over its time limit)",
+            )
+            return
+        self.emit("started", "running")
+        cancel_flag = names.cancel_key(self.settings.redis_prefix, self.job_id)
+        with CancelWatcher(self.redis, cancel_flag, self.settings.cancel_poll_interval_s) as cw:
+            if cw.requested():
+                self.finish("cancelled", error="cancelled before the solve started")
+                return
+            try:
+                request = self.build_request(job)
+            except InputError as exc:
+                self.finish("failed", error=str(exc))
+                return
+            reporter = ProgressReporter(
+                client=self.redis,
+                jobs=self.jobs,
+                prefix=self.settings.redis_prefix,
+                ttl_s=self.settings.events_ttl_s,
+                job_id=self.job_id,
+                lease=self.lease,
+                attempt=self.attempt,
+                time_limit_s=request.time_limit_s,
+                db_interval_s=self.settings.progress_db_interval_s,
+            )
+            try:
+                result = solve(request, on_progress=reporter, cancel=cw.event)
+            except InvalidRequest as exc:
+                self.finish("failed", error=f"the request cannot be planned: {exc}")
+                return
+            cancelled = result.cancelled or cw.event.is_set()
+        if cancelled:
+            self.finish("cancelled", error="cancelled while solving")
+        elif result.status in ("INFEASIBLE", "MODEL_INVALID") or not result.days:
+            self.finish(
+                "failed",
+                error=failure_message(result),
+                conflicts=result.conflicts,
+                result=summarise(result).model_dump(mode="json"),
+            )
+        elif self.save_days(job, result):
+            self.finish("succeeded", result=summarise(result).model_dump(mode="json"))
+
+    # -- steps -----------------------------------------------------------------------
+
+    def build_request(self, job: dict[str, Any]) -> PlanRequest:
+        runner_doc = self.db[names.RUNNERS].find_one({"_id": job["runner_id"]})
+        if runner_doc is None:
+            raise InputError(f"runner {job['runner_id']} no longer exists")
+        schema = self.load_schema(job["schema_id"])
+        try:
+            return build_plan_request(
+                RunnerIn.model_validate(
+                    {k: v for k, v in runner_doc.items() if k in RunnerIn.model_fields}
+                ),
+                schema,
+                GenerateRequest.model_validate(job["request"]),
+                default_time_limit_s=self.settings.solver_time_limit_s,
+                max_time_limit_s=self.settings.solver_max_time_limit_s,
+                workers=self.settings.threads_per_solve,
+            )
+        except SubmissionError as exc:
+            raise InputError("; ".join(exc.problems)) from exc
+
+    def load_schema(self, schema_id: str) -> TrainingSchema:
+        builtin = find_builtin(schema_id)
+        if builtin is not None:
+            return TrainingSchema.model_validate(
+                builtin.model_dump(include=set(TrainingSchema.model_fields))
+            )
+        doc = self.db[names.SCHEMAS].find_one({"_id": schema_id})
+        if doc is None:
+            raise InputError(f"training-plan schema {schema_id} no longer exists")
+        return TrainingSchema.model_validate(
+            {k: v for k, v in doc.items() if k in TrainingSchema.model_fields}
+        )
+
+    def save_days(self, job: dict[str, Any], result: PlanResult) -> bool:
+        """Upsert one document per day and slot; False if a newer attempt owns the job now."""
+        if (
+            self.jobs.count_documents({"_id": self.job_id, "lease": self.lease, "state": "running"})
+            == 0
+        ):
+            log.warning("job %s was taken over by a newer attempt; not saving", self.job_id)
+            return False
+        plan_id = job["plan_id"]
+        now = datetime.now(UTC)
+        ops = []
+        for day in result.days:
+            fields = day.model_dump(exclude={"date"})
+            fields.update(
+                plan_id=plan_id,
+                job_id=self.job_id,
+                runner_id=job["runner_id"],
+                date=datetime.combine(day.date, time(), tzinfo=UTC),
+                session_definition=day.session_definition,
+                lease=self.lease,
+                updated_at=now,
+            )
+            ops.append(
+                UpdateOne(
+                    {"_id": day_doc_id(plan_id, day.date.isoformat(), day.slot)},
+                    {"$set": fields, "$setOnInsert": {"created_at": now}},
+                    upsert=True,
+                )
+            )
+        days = self.db[names.PLAN_DAYS]
+        days.bulk_write(ops, ordered=False)
+        # A killed earlier attempt may have written slots this plan does not have.
+        days.delete_many({"plan_id": plan_id, "lease": {"$ne": self.lease}})
+        return True
+
+    def emit(self, event: Any, state: JobState, **fields: Any) -> None:
+        publish(
+            self.redis,
+            self.settings.redis_prefix,
+            self.settings.events_ttl_s,
+            make_event(event, self.job_id, state, attempt=self.attempt, **fields),
+        )
+
+    def finish(self, state: JobState, **fields: Any) -> None:
+        """Compare-and-set on the lease; only the winning attempt emits the terminal event."""
+        now = datetime.now(UTC)
+        update: dict[str, Any] = {"state": state, "finished_at": now, "updated_at": now, **fields}
+        if state == "succeeded":
+            update["progress.percent"] = 100.0
+        job = self.jobs.find_one_and_update(
+            {"_id": self.job_id, "state": "running", "lease": self.lease},
+            {"$set": update},
+            return_document=ReturnDocument.AFTER,
+        )
+        if job is None:
+            log.info(
+                "job %s already finished elsewhere; attempt %s ends quietly",
+                self.job_id,
+                self.attempt,
+            )
+            return
+        self.emit(
+            state,
+            state,
+            plan_id=job["plan_id"] if state == "succeeded" else None,
+            error=fields.get("error"),
+            conflicts=fields.get("conflicts", []),
+            progress=job.get("progress"),
+        )
+
+
+def summarise(result: PlanResult) -> PlanSummary:
+    return PlanSummary(
+        status=result.status,
+        objective=result.objective,
+        bound=result.bound,
+        gap=result.gap,
+        solve_seconds=result.solve_seconds,
+        start=result.start,
+        race_date=result.race_date,
+        days=len(result.days),
+        training_days=len({d.date for d in result.days if d.is_training_day}),
+        total_load=sum(d.load for d in result.days),
+        total_minutes=sum(d.duration_min for d in result.days),
+    )
+
+
+def failure_message(result: PlanResult) -> str:
+    if result.status == "INFEASIBLE":
+        reasons = "; ".join(result.conflicts) or "the constraints contradict each other"
+        return f"no plan satisfies this request: {reasons}"
+    if result.status == "MODEL_INVALID":
+        return "the planning model was invalid (a bug): please report this request"
+    return "no plan found within the time limit; allow more time (time_limit_s)"
