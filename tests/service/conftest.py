@@ -1,0 +1,158 @@
+"""The real stack for service tests: uvicorn, Celery worker processes, Redis, MongoDB.
+
+Redis is `REDIS_URL` (else 127.0.0.1:6379, else a private redis-server); MongoDB is
+`MONGODB_URL`, else an in-process SecantusDB. Each session uses its own Redis key prefix,
+Celery queue and database, so sessions sharing a Redis or MongoDB never see each other.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import redis
+from pymongo import MongoClient
+from pymongo.database import Database
+
+from worker.cli.stack import free_port, private_redis, self_command
+
+STARTUP_TIMEOUT_S = 90
+
+
+def _redis_answers(url: str) -> bool:
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+class Stack:
+    def __init__(self, tmp: Path, redis_url: str, mongodb_url: str) -> None:
+        self.sid = uuid.uuid4().hex[:8]
+        self.tmp = tmp
+        self.redis_url, self.mongodb_url = redis_url, mongodb_url
+        self.prefix = f"tptest-{self.sid}"
+        self.db_name = f"trainplan_test_{self.sid}"
+        self.env = {
+            **os.environ,
+            "REDIS_URL": redis_url,
+            "MONGODB_URL": mongodb_url,
+            "MONGODB_DB": self.db_name,
+            "REDIS_PREFIX": self.prefix,
+            "CELERY_QUEUE": self.prefix,
+            "SOLVER_THREADS": "1",  # 2 shared cores: one CP-SAT thread per worker
+            "SOLVER_TIME_LIMIT_S": "3",
+            "SOLVER_MAX_TIME_LIMIT_S": "60",
+            # Short, so a job of a killed worker is redelivered quickly; every test solve
+            # stays well below it (a longer one would be handed to a second worker).
+            "CELERY_VISIBILITY_TIMEOUT_S": "15",
+            "CELERY_RESTORE_INTERVAL_S": "1",
+            "PROGRESS_DB_INTERVAL_S": "0.2",
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        self.mongo: MongoClient[dict[str, Any]] = MongoClient(mongodb_url, tz_aware=True)
+        self.redis = redis.Redis.from_url(redis_url, decode_responses=True)
+
+    @property
+    def db(self) -> Database[dict[str, Any]]:
+        return self.mongo[self.db_name]
+
+    def log_path(self, name: str) -> Path:
+        return self.tmp / f"{name}.log"
+
+    def _spawn(self, name: str, *args: str) -> subprocess.Popen[bytes]:
+        log = self.log_path(name).open("ab")
+        # Own process group: killing a worker takes its pool children with it.
+        proc = subprocess.Popen(
+            self_command(*args), env=self.env, stdout=log, stderr=log, start_new_session=True
+        )
+        self.procs[name] = proc
+        return proc
+
+    def start_api(self) -> None:
+        self._spawn("api", "api", "--port", str(self.port), "--log-level", "warning")
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while time.monotonic() < deadline:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{self.base_url}/readyz", timeout=2).status_code == 200:
+                    return
+            time.sleep(0.2)
+        raise RuntimeError(f"API did not become ready: {self.log_path('api').read_text()[-2000:]}")
+
+    def node(self, name: str) -> str:
+        return f"{name}-{self.sid}"
+
+    def start_worker(self, name: str) -> None:
+        log = self.log_path(name)
+        seen = log.read_text().count(" ready.") if log.exists() else 0
+        self._spawn(name, "worker", "--concurrency", "1", "--name", f"{self.node(name)}@%h")
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if log.read_text().count(" ready.") > seen:
+                return
+            if self.procs[name].poll() is not None:
+                break
+            time.sleep(0.2)
+        raise RuntimeError(f"worker {name} did not start: {log.read_text()[-2000:]}")
+
+    def kill_worker(self, name: str) -> None:
+        """SIGKILL the worker and its pool: what a lost host or an OOM kill looks like."""
+        proc = self.procs.pop(name)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+    def stop(self) -> None:
+        for proc in self.procs.values():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in self.procs.values():
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+        keys = list(self.redis.scan_iter(match=f"{self.prefix}:*", count=500))
+        if keys:
+            self.redis.delete(*keys)
+        self.mongo.drop_database(self.db_name)
+        self.mongo.close()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    tmp = tmp_path_factory.mktemp("stack")
+    with contextlib.ExitStack() as resources:
+        redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+        if not _redis_answers(redis_url):
+            redis_url = resources.enter_context(private_redis())
+        mongodb_url = os.environ.get("MONGODB_URL")
+        if not mongodb_url:
+            from secantus import SecantusDBServer  # GPL-2.0: test-only dependency
+
+            server = SecantusDBServer(storage_path=str(tmp / "mongodb"))
+            server.start()
+            resources.callback(server.stop)
+            mongodb_url = server.uri
+        s = Stack(tmp, redis_url, mongodb_url)
+        resources.callback(s.stop)
+        s.start_api()
+        s.start_worker("w1")
+        s.start_worker("w2")
+        yield s
+
+
+@pytest.fixture
+def api(stack: Stack) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=stack.base_url, timeout=30) as client:
+        yield client
