@@ -167,7 +167,7 @@ def _solve(request: PlanRequest, on_progress: Callable[[SolveProgress], None] | 
     (the engine then returns the best plan found so far)."""
     from worker.engine import solve  # deferred: keeps `trainplan --help` fast
 
-    cancel = threading.Event()
+    cancel, done = threading.Event(), threading.Event()
     results: list[PlanResult] = []
     errors: list[BaseException] = []
 
@@ -176,15 +176,17 @@ def _solve(request: PlanRequest, on_progress: Callable[[SolveProgress], None] | 
             results.append(solve(request, on_progress=on_progress, cancel=cancel))
         except BaseException as exc:  # re-raised on the main thread
             errors.append(exc)
+        finally:
+            done.set()
 
-    thread = threading.Thread(target=target, name="solve", daemon=True)
-    thread.start()
+    threading.Thread(target=target, name="solve", daemon=True).start()
+    # An Event, not Thread.join: a join interrupted by Ctrl-C may return before the thread ends.
     try:
-        while thread.is_alive():
-            thread.join(0.1)
+        while not done.wait(0.1):
+            pass
     except KeyboardInterrupt:
         cancel.set()
-        thread.join()
+        done.wait()
     if errors:
         raise errors[0]
     return results[0]
