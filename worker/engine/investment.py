@@ -99,12 +99,13 @@ class Row:
 
 @dataclass
 class Formulation:
-    variables: list[str]
+    variables: list[str]  # 0/1
     rows: list[Row]
     objective: dict[str, int]  # SCALE·f_N = sum(objective) + objective_constant
     objective_constant: int
     scale: int = SCALE
     families: dict[str, int] = field(default_factory=dict)  # family -> row count
+    integers: dict[str, tuple[int, int]] = field(default_factory=dict)  # name -> bounds
 
 
 def _runs(i: int) -> list[tuple[str, int]]:
@@ -136,6 +137,29 @@ def fitness_never_negative(data: InvestmentData) -> list[Row]:
         terms, constant = fitness_terms(data, i)
         rows.append(Row(f"fitness_{i}", tuple(terms.items()), lo=-constant))
     return rows
+
+
+def fitness_chain(data: InvestmentData) -> list[Row]:
+    """Alternative form: integer F_i = SCALE·f_i, F_i = F_{i-1} + day i's terms, F_i >= 0."""
+    rows = []
+    for i in data.day_range:
+        today, _ = fitness_terms(data, i)
+        before, _ = fitness_terms(data, i - 1) if i > 1 else ({}, 0)
+        delta = [(n, c - before.get(n, 0)) for n, c in today.items() if c != before.get(n, 0)]
+        terms = [(var("F", i), 1), *((n, -c) for n, c in delta)]
+        rhs = data.race_adjust.get(i, 0) + (SCALE * data.baseline if i == 1 else 0)
+        if i > 1:
+            terms.append((var("F", i - 1), -1))
+        rows.append(Row(f"fitness_{i}", tuple(terms), lo=rhs, hi=rhs))
+    return rows
+
+
+def fitness_upper_bound(data: InvestmentData) -> int:
+    """A safe upper bound on SCALE·f_i (every positive coefficient taken)."""
+    terms, constant = fitness_terms(data, data.days)
+    return constant + sum(max(c, 0) for c in terms.values()) + sum(
+        max(a, 0) for a in data.race_adjust.values()
+    ) + SCALE * 12 * data.days
 
 
 def runs_per_day_at_most_limit(data: InvestmentData) -> list[Row]:
@@ -252,6 +276,24 @@ def rest_pattern_repeats_weekly(data: InvestmentData) -> list[Row]:
     ]
 
 
+def run_totals_obey_the_mix(data: InvestmentData) -> list[Row]:
+    """Implied, valid: integer totals E, M, H with E + H = 4M and 2H <= M (the mix restated).
+
+    The per-day rows already imply it; stated on three integer variables it lets the LP
+    derive integer rounding cuts on the totals, which closes the last gap of long plans.
+    """
+    rows = []
+    for kind, total in (("easy", "E"), ("medium", "M"), ("hard", "H")):
+        terms = [(var(kind, i), 1) for i in data.day_range]
+        rows.append(Row(f"total_{kind}", (*terms, (total, -1)), lo=0, hi=0))
+    rows.append(Row("total_mix_medium", (("E", 1), ("H", 1), ("M", -4)), lo=0, hi=0))
+    rows.append(Row("total_mix_hard", (("H", 2), ("M", -1)), hi=0))
+    return rows
+
+
+TOTALS = ("E", "M", "H")
+
+
 CONSTRAINT_FAMILIES: tuple[Callable[[InvestmentData], list[Row]], ...] = (
     fitness_never_negative,
     runs_per_day_at_most_limit,
@@ -267,20 +309,30 @@ CONSTRAINT_FAMILIES: tuple[Callable[[InvestmentData], list[Row]], ...] = (
 )
 IMPLIED_FAMILIES: tuple[Callable[[InvestmentData], list[Row]], ...] = (
     rest_pattern_repeats_weekly,
+    run_totals_obey_the_mix,
 )
 
 
-def build_formulation(data: InvestmentData, *, implied: bool = True) -> Formulation:
+def build_formulation(
+    data: InvestmentData, *, implied: bool = True, chained: bool = False
+) -> Formulation:
+    """The whole model as rows. `chained` keeps f_i as integer variables (sparse rows)."""
     variables = [var(kind, i) for i in data.day_range for kind in KINDS]
     variables += [var("b", k) for k in range(1, len(data.bonus_days) + 1)]
     rows: list[Row] = []
     families: dict[str, int] = {}
-    for family in CONSTRAINT_FAMILIES + (IMPLIED_FAMILIES if implied else ()):
+    chosen = [fitness_chain if chained else fitness_never_negative]
+    chosen += CONSTRAINT_FAMILIES[1:] + (IMPLIED_FAMILIES if implied else ())
+    for family in chosen:
         new = family(data)
         families[family.__name__] = len(new)
         rows.extend(new)
     objective, constant = fitness_terms(data, data.days)
-    return Formulation(variables, rows, objective, constant, families=families)
+    integers = {name: (0, data.days) for name in TOTALS} if implied else {}
+    if chained:
+        objective, constant = {var("F", data.days): 1}, 0
+        integers.update({var("F", i): (0, fitness_upper_bound(data)) for i in data.day_range})
+    return Formulation(variables, rows, objective, constant, families=families, integers=integers)
 
 
 # ------------------------------------------------------------------- solver adapters
@@ -289,6 +341,8 @@ def build_formulation(data: InvestmentData, *, implied: bool = True) -> Formulat
 def to_cp_model(form: Formulation) -> tuple[cp_model.CpModel, dict[str, cp_model.IntVar]]:
     model = cp_model.CpModel()
     x = {name: model.new_bool_var(name) for name in form.variables}
+    for name, (lo, hi) in form.integers.items():
+        x[name] = model.new_int_var(lo, hi, name)
     for row in form.rows:
         expr = cp_model.LinearExpr.weighted_sum([x[n] for n, _ in row.terms], [c for _, c in row.terms])
         if row.lo is not None and row.lo == row.hi:
@@ -345,6 +399,11 @@ def to_lp(form: Formulation) -> str:
             out.append(f" {row.name}_lo: {body} >= {row.lo}")
         if row.hi is not None:
             out.append(f" {row.name}_hi: {body} <= {row.hi}")
+    if form.integers:
+        out.append("Bounds")
+        out.extend(f" {lo} <= {name} <= {hi}" for name, (lo, hi) in form.integers.items())
+        out.append("General")
+        out.extend(f" {name}" for name in form.integers)
     out.append("Binary")
     out.extend(f" {name}" for name in form.variables)
     out.append("End")
@@ -414,7 +473,7 @@ _STATUS: dict[int, SolveStatus] = {
 
 def solve_cs358(req: Cs358Request, progress: ProgressCallback | None = None) -> Cs358Result:
     data = InvestmentData.from_request(req)
-    form = build_formulation(data, implied=req.implied_constraints)
+    form = build_formulation(data, implied=req.implied_constraints, chained=req.chained)
     model, x = to_cp_model(form)
     solver = solver_parameters(req.time_limit_s, req.workers)
     started = time.perf_counter()

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from ortools.sat.python import cp_model
 
 from shared.planning import PlanDay, PlanRequest, PlanResult, SolveProgress, SolveStatus
-from worker.engine.calendar import Calendar, build_calendar
+from worker.engine.calendar import build_calendar
 from worker.engine.errors import InvalidRequest
 from worker.engine.explain import explain_infeasibility
 from worker.engine.hint import add_heuristic_hint
@@ -124,31 +124,35 @@ def solve(
             objective=round(obj, 4),
             bound=round(bound, 4),
             gap=round(relative_gap(obj, bound), 6),
-            days=assemble_days(pm, calendar, solver),
+            days=lay_out_days(pm, chosen_sessions(pm, solver)),
         )
     if code == cp_model.INFEASIBLE:
         return PlanResult(**base, conflicts=explain_infeasibility(request, schema, calendar))
     return PlanResult(**base)
 
 
-def assemble_days(pm: PlanModel, calendar: Calendar, solver: cp_model.CpSolver) -> list[PlanDay]:
-    """Read the chosen sessions, simulate CTL/ATL/TSB, and lay out one entry per slot."""
+def chosen_sessions(pm: PlanModel, solver: cp_model.CpSolver) -> list[list[str]]:
+    """The session codes of each day in the solver's best solution (primary first)."""
     chosen: list[list[str]] = []
-    for day in calendar.days:
-        d = day.index
+    for d in range(len(pm.days)):
         codes = [c for c, lit in pm.primary[d].items() if solver.BooleanValue(lit)]
         codes += [c for c, lit in pm.doubles[d].items() if solver.BooleanValue(lit)]
         s = pm.strength[d]
         if s is not None and solver.BooleanValue(s) and pm.catalogue.strength is not None:
             codes.append(pm.catalogue.strength.code)
-        rest = pm.catalogue.rest.code
-        if len(codes) > 1 and rest in codes:
-            codes.remove(rest)  # strength alone on a day: the day is not a rest day
         chosen.append(codes)
+    return chosen
+
+
+def lay_out_days(pm: PlanModel, chosen: list[list[str]]) -> list[PlanDay]:
+    """Simulate CTL/ATL/TSB over the chosen sessions and lay out one entry per slot."""
+    rest = pm.catalogue.rest.code
+    # Strength alone on a day: the day is not a rest day, so only the strength entry shows.
+    chosen = [[c for c in codes if c != rest] or [rest] for codes in chosen]
     loads = [sum(pm.sessions[c].load for c in codes) for codes in chosen]
     states = simulate(loads, pm.response)
     out: list[PlanDay] = []
-    for day, codes, state in zip(calendar.days, chosen, states, strict=True):
+    for day, codes, state in zip(pm.days, chosen, states, strict=True):
         training = any(pm.sessions[c].kind != "rest" for c in codes)
         for slot, code in enumerate(codes):
             s = pm.sessions[code]

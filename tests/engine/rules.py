@@ -1,0 +1,174 @@
+"""An independent checker of a returned plan against every rule of DESIGN.md §4.
+
+It recomputes loads, CTL/ATL/TSB and weekly aggregates from the plan's days
+alone (plus the request and the schema's catalogue), sharing no code with the
+engine, so a wrong model or a wrong simulation shows up as a violation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import date, timedelta
+
+from shared.planning import PlanDay, PlanRequest, TrainingSchema
+
+EPS = 1e-6
+
+
+def recompute(loads: list[float], ctl0: float, atl0: float, ctl_tau: float, atl_tau: float) -> list[tuple[float, float, float]]:
+    """(ctl end of day, atl end of day, tsb morning) per day, by the textbook recursion."""
+    ka, kb = 1 - math.exp(-1 / ctl_tau), 1 - math.exp(-1 / atl_tau)
+    ctl, atl, out = ctl0, atl0, []
+    for load in loads:
+        tsb = ctl - atl
+        ctl += (load - ctl) * ka
+        atl += (load - atl) * kb
+        out.append((ctl, atl, tsb))
+    return out
+
+
+def violations(days: list[PlanDay], request: PlanRequest, schema: TrainingSchema) -> list[str]:
+    rules, athlete = request.rules, request.athlete
+    kinds = {s.code: s.kind for s in schema.sessions}
+    out: list[str] = []
+    by_date: dict[date, list[PlanDay]] = defaultdict(list)
+    for d in days:
+        by_date[d.date].append(d)
+    dates = sorted(by_date)
+    race_date = request.goal.date
+    if dates[-1] != race_date:
+        out.append(f"plan ends {dates[-1]}, race is {race_date}")
+    if request.start is not None and dates[0] != request.start:
+        out.append(f"plan starts {dates[0]}, asked {request.start}")
+    for a, b in zip(dates, dates[1:], strict=False):
+        if (b - a).days != 1:
+            out.append(f"gap in dates between {a} and {b}")
+    n = len(dates)
+
+    def kind(p: PlanDay) -> str:
+        if p.intensity == "race":
+            return "race"
+        return kinds.get(p.session_code, "?")
+
+    # Per day: sessions allowed together.
+    loads, run_minutes_easy, run_minutes_all = [], 0, 0
+    hardish, strength, rest, longrun, runs = [], [], [], [], []
+    for dt in dates:
+        entries = by_date[dt]
+        ks = [kind(p) for p in entries]
+        if "?" in ks:
+            out.append(f"{dt}: unknown session code {[p.session_code for p in entries]}")
+        endurance = [p for p, k in zip(entries, ks, strict=True) if k in ("run", "long", "race")]
+        if len(endurance) > (2 if athlete.doubles else 1):
+            out.append(f"{dt}: {len(endurance)} runs in one day")
+        if len(endurance) == 2 and not all(p.intensity == "easy" for p in endurance[1:]):
+            out.append(f"{dt}: a double that is not an easy run")
+        has_strength = "strength" in ks
+        if has_strength and any(p.intensity != "easy" or kind(p) != "run" for p in endurance):
+            out.append(f"{dt}: strength alongside a non-easy or long session")
+        loads.append(sum(p.load for p in entries))
+        for p, k in zip(entries, ks, strict=True):
+            if k in ("run", "long"):
+                run_minutes_all += p.duration_min
+                if p.intensity == "easy":
+                    run_minutes_easy += p.duration_min
+        hardish.append(any(p.intensity in ("moderate", "hard", "race") for p in entries))
+        strength.append(has_strength)
+        rest.append(all(k == "rest" for k in ks))
+        longrun.append(sum(1 for k in ks if k == "long"))
+        runs.append(bool(endurance))
+        training = any(k != "rest" for k in ks)
+        if any(p.is_training_day != training for p in entries):
+            out.append(f"{dt}: is_training_day wrong")
+        if dt in set(athlete.unavailable_dates) and not rest[-1]:
+            out.append(f"{dt}: session on an unavailable date")
+        avail = athlete.availability_min[dt.weekday()]
+        minutes = sum(p.duration_min for p, k in zip(entries, ks, strict=True) if k != "race")
+        if avail is not None and minutes > avail:
+            out.append(f"{dt}: {minutes} min > {avail} available")
+        for p in entries:
+            if p.day_of_week != dt.weekday():
+                out.append(f"{dt}: day_of_week {p.day_of_week}")
+
+    # Fitness: recompute from the loads and compare with what was reported.
+    states = recompute(loads, athlete.ctl, athlete.atl, rules.ctl_tau_days, rules.atl_tau_days)
+    for dt, (ctl, atl, tsb) in zip(dates, states, strict=True):
+        for p in by_date[dt]:
+            if abs(p.ctl - ctl) > 0.011 or abs(p.atl - atl) > 0.011 or abs(p.tsb - tsb) > 0.011:
+                out.append(f"{dt}: reported ctl/atl/tsb {p.ctl}/{p.atl}/{p.tsb} != {ctl:.2f}/{atl:.2f}/{tsb:.2f}")
+            catalogue_load = {s.code: s.load for s in schema.sessions}.get(p.session_code)
+            if kind(p) != "race" and p.load != catalogue_load:
+                out.append(f"{dt}: load of {p.session_code} differs from the catalogue")
+    for i, (_, _, tsb) in enumerate(states):
+        if i > 0 and tsb < rules.min_tsb - EPS:
+            out.append(f"{dates[i]}: TSB {tsb:.2f} below {rules.min_tsb}")
+    race_tsb = states[-1][2]
+    if not rules.race_tsb_min - EPS <= race_tsb <= rules.race_tsb_max + EPS:
+        out.append(f"race-day TSB {race_tsb:.2f} outside [{rules.race_tsb_min}, {rules.race_tsb_max}]")
+
+    # Calendar weeks, Monday to Sunday.
+    weeks: dict[int, list[int]] = defaultdict(list)
+    monday0 = dates[0] - timedelta(days=dates[0].weekday())
+    for i, dt in enumerate(dates):
+        weeks[(dt - monday0).days // 7].append(i)
+    phase = [by_date[dt][0].phase for dt in dates]
+    week_load = {w: sum(loads[i] for i in idx) for w, idx in weeks.items()}
+    prev_ctl = athlete.ctl
+    for w, idx in sorted(weeks.items()):
+        full = len(idx) == 7
+        need_rest = athlete.rest_days if full else athlete.rest_days * len(idx) // 7
+        if sum(rest[i] for i in idx) < need_rest:
+            out.append(f"week {w + 1}: {sum(rest[i] for i in idx)} rest days < {need_rest}")
+        need_runs = rules.min_runs_per_week if full else rules.min_runs_per_week * len(idx) // 7
+        if sum(runs[i] for i in idx) < need_runs:
+            out.append(f"week {w + 1}: {sum(runs[i] for i in idx)} running days < {need_runs}")
+        minutes = sum(p.duration_min for i in idx for p in by_date[dates[i]] if kind(p) != "race")
+        if minutes > athlete.weekly_hours * 60 + EPS:
+            out.append(f"week {w + 1}: {minutes} min > {athlete.weekly_hours} h")
+        n_long = sum(longrun[i] for i in idx)
+        training_week = full and all(phase[i] in ("base", "build", "peak") for i in idx)
+        if training_week and rules.long_run_every_week and n_long != 1:
+            out.append(f"week {w + 1}: {n_long} long runs")
+        if n_long > 1:
+            out.append(f"week {w + 1}: {n_long} long runs")
+        end = min(idx[-1], n - 2)
+        if end >= idx[0]:
+            if states[end][0] - prev_ctl > rules.max_ctl_ramp + EPS:
+                out.append(f"week {w + 1}: CTL ramp {states[end][0] - prev_ctl:.2f}")
+            prev_ctl = states[end][0]
+        recovery = by_date[dates[idx[0]]][0].is_recovery_week
+        if recovery and (w - 1) in weeks:
+            if week_load[w] > rules.recovery_load_ratio * week_load[w - 1] + EPS:
+                out.append(f"week {w + 1}: recovery load {week_load[w]} > {rules.recovery_load_ratio} x {week_load[w - 1]}")
+        taper_idx = [i for i in idx if phase[i] == "taper"]
+        if len(taper_idx) >= 4 and not any(hardish[i] for i in taper_idx):
+            out.append(f"week {w + 1}: taper week without any intensity")
+
+    # Taper load: the last 7 days before the race vs the peak full training week.
+    training_weeks = [w for w, idx in weeks.items() if len(idx) == 7 and all(phase[i] in ("base", "build", "peak") for i in idx)]
+    taper_len = sum(1 for p in phase if p == "taper")
+    if training_weeks and taper_len >= 7:
+        peak = max(week_load[w] for w in training_weeks)
+        last = sum(loads[n - 8 : n - 1])
+        if last > rules.taper_load_ratio * peak + EPS:
+            out.append(f"taper: last-week load {last} > {rules.taper_load_ratio} x peak {peak}")
+
+    # Neighbouring-day rules.
+    for i in range(n - 1):
+        if hardish[i] and hardish[i + 1]:
+            out.append(f"{dates[i]}: hard sessions on consecutive days")
+    win = rules.strength_window_days
+    for i in range(n - win + 1):
+        if sum(strength[i : i + win]) > 1:
+            out.append(f"{dates[i]}: {sum(strength[i : i + win])} strength sessions within {win} days")
+    gap = rules.variety_window_days
+    codes = [{p.session_code for p in by_date[dt] if p.intensity in ("moderate", "hard")} for dt in dates]
+    for i in range(n):
+        for j in range(i + 1, min(n, i + gap + 1)):
+            same = codes[i] & codes[j]
+            if same:
+                out.append(f"{dates[i]}/{dates[j]}: {sorted(same)} repeated within {gap} days")
+    if run_minutes_all and run_minutes_easy < rules.min_easy_share * run_minutes_all - EPS:
+        out.append(f"easy share {run_minutes_easy / run_minutes_all:.3f} < {rules.min_easy_share}")
+    return out
