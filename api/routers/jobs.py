@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, WebSocket, WebSocketDisconnect, status
+from fastapi import APIRouter, Depends, Header, Query, WebSocket, WebSocketDisconnect, status
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pymongo import ReturnDocument
 
@@ -22,9 +22,22 @@ router = APIRouter(prefix="/jobs", tags=["jobs"])
 WS_NOT_FOUND = 4404
 
 
-@router.get("/{job_id}", responses={404: {"description": "unknown job"}})
-async def get_job(job_id: str, db: DbDep) -> Job:
+async def existing_job(job_id: str, db: DbDep) -> Job:
     return await store.get_job(db, job_id)
+
+
+def resume_after(last_event_id: Annotated[str | None, Header()] = None) -> str:
+    return check_last_event_id(last_event_id)
+
+
+# Dependencies run before a streaming response starts: a missing job is still a 404.
+ExistingJob = Annotated[Job, Depends(existing_job)]
+ResumeAfter = Annotated[str, Depends(resume_after)]
+
+
+@router.get("/{job_id}", responses={404: {"description": "unknown job"}})
+async def get_job(job: ExistingJob) -> Job:
+    return job
 
 
 @router.delete(
@@ -32,12 +45,12 @@ async def get_job(job_id: str, db: DbDep) -> Job:
     status_code=status.HTTP_202_ACCEPTED,
     responses={404: {"description": "unknown job"}, 409: {"description": "already finished"}},
 )
-async def cancel_job(job_id: str, db: DbDep, redis: RedisDep, settings: SettingsDep) -> Job:
+async def cancel_job(job: ExistingJob, db: DbDep, redis: RedisDep, settings: SettingsDep) -> Job:
     """Cancel: a queued job never starts; a running solve stops within a second.
 
     Answers with the job: `cancelled` at once if it was queued, else still `running`
     until the worker stops (follow the events for the terminal `cancelled`)."""
-    job = await store.get_job(db, job_id)
+    job_id = job.id
     if job.state in TERMINAL_STATES:
         raise ApiError(409, f"job {job_id} already {job.state}; nothing to cancel")
     # The flag first: if a worker starts the job between here and the update below, it
@@ -78,16 +91,14 @@ async def cancel_job(job_id: str, db: DbDep, redis: RedisDep, settings: Settings
     responses={404: {"description": "unknown job"}},
 )
 async def job_events(
-    job_id: str,
+    job: ExistingJob,
+    after: ResumeAfter,
     db: DbDep,
     redis: RedisDep,
     settings: SettingsDep,
-    last_event_id: Annotated[str | None, Header()] = None,
 ) -> AsyncIterator[ServerSentEvent]:
     """Server-Sent Events: every event so far, then live ones, ending with the terminal one
     (`succeeded`, `failed` or `cancelled`). Reconnect with `Last-Event-ID` to resume."""
-    after = check_last_event_id(last_event_id)
-    job = await store.get_job(db, job_id)
     async for stream_id, event in follow(
         redis, settings, job, after, lambda i: store.get_job(db, i)
     ):
