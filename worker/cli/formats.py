@@ -59,13 +59,14 @@ def _fmt_num(value: float | None, digits: int = 2) -> str:
 
 
 def summary_line(result: PlanResult) -> str:
-    parts = [
-        result.status,
-        f"objective {_fmt_num(result.objective)}",
-        f"bound {_fmt_num(result.bound)}",
-        f"gap {_fmt_gap(result.gap)}",
-        f"solved in {result.solve_seconds:.2f} s",
-    ]
+    parts: list[str] = [result.status]
+    if result.objective is not None:
+        parts += [
+            f"objective {_fmt_num(result.objective)}",
+            f"bound {_fmt_num(result.bound)}",
+            f"gap {_fmt_gap(result.gap)}",
+        ]
+    parts.append(f"solved in {result.solve_seconds:.2f} s")
     if result.first_solution_seconds is not None:
         parts.append(f"first plan after {result.first_solution_seconds:.2f} s")
     if result.cancelled:
@@ -133,10 +134,10 @@ def _day_line(day: PlanDay, first_of_date: bool) -> str:
     when = f"{WEEKDAYS[day.day_of_week]} {day.date:%Y-%m-%d}" if first_of_date else ""
     session = day.session_type if is_session(day) else "Rest"
     minutes = f"{day.duration_min:>4d} min" if day.duration_min else "       -"
-    return (
-        f"  {when:<14s}  {session[:30]:<30s} {day.intensity:<8s} {minutes}  "
-        f"load {day.load:>4d}  CTL {day.ctl:6.1f}  ATL {day.atl:6.1f}  TSB {day.tsb:+6.1f}"
-    )
+    line = f"  {when:<14s}  {session[:30]:<30s} {day.intensity:<8s} {minutes}  load {day.load:>4d}"
+    if not first_of_date:
+        return line  # CTL/ATL/TSB are per date: shown once, on its first slot
+    return f"{line}  CTL {day.ctl:6.1f}  ATL {day.atl:6.1f}  TSB {day.tsb:+6.1f}"
 
 
 def render_table(result: PlanResult) -> str:
