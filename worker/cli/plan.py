@@ -17,7 +17,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from shared.planning import DISTANCES, Athlete, PlanRequest, PlanResult, Race, SolveProgress
-from worker.cli.formats import FORMATS, WEEKDAYS, ProgressBar, is_session, render
+from worker.cli.formats import (
+    FORMATS,
+    WEEKDAYS,
+    ProgressBar,
+    is_session,
+    render,
+    summary_line,
+)
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_PLAN = 0, 1, 2, 3
 
@@ -150,12 +157,16 @@ def _fail(message: str, problems: list[str]) -> int:
     return EXIT_BAD_INPUT
 
 
+def _tty() -> bool:
+    return sys.stderr.isatty()
+
+
 @contextlib.contextmanager
 def _progress(
     args: argparse.Namespace, time_limit_s: float
 ) -> Iterator[Callable[[SolveProgress], None] | None]:
     """A progress callback drawing on stderr when it is a terminal, else None."""
-    if args.quiet or not sys.stderr.isatty():
+    if args.quiet or not _tty():
         yield None
         return
     with ProgressBar(sys.stderr, time_limit_s) as bar:
@@ -245,11 +256,11 @@ def run(args: argparse.Namespace) -> int:
         )
         print(f"trainplan plan: no plan found ({result.status}) {why}", file=sys.stderr)
         return EXIT_NO_PLAN
-    if args.out is not None and not args.quiet:
-        sessions = sum(1 for d in result.days if is_session(d))
-        print(
-            f"trainplan plan: wrote {len(result.days)} days ({sessions} sessions) "
-            f"to {args.out} [{result.status}]",
-            file=sys.stderr,
-        )
+    if not args.quiet and (args.out is not None or (args.format != "table" and _tty())):
+        # The table ends with the summary; for other formats it goes to stderr, for people.
+        note = summary_line(result)
+        if args.out is not None:
+            sessions = sum(1 for d in result.days if is_session(d))
+            note = f"wrote {len(result.days)} rows ({sessions} sessions) to {args.out}; {note}"
+        print(f"trainplan plan: {note}", file=sys.stderr)
     return EXIT_OK
