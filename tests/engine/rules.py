@@ -16,7 +16,9 @@ from shared.planning import PlanDay, PlanRequest, TrainingSchema
 EPS = 1e-6
 
 
-def recompute(loads: list[float], ctl0: float, atl0: float, ctl_tau: float, atl_tau: float) -> list[tuple[float, float, float]]:
+def recompute(
+    loads: list[float], ctl0: float, atl0: float, ctl_tau: float, atl_tau: float
+) -> list[tuple[float, float, float]]:
     """(ctl end of day, atl end of day, tsb morning) per day, by the textbook recursion."""
     ka, kb = 1 - math.exp(-1 / ctl_tau), 1 - math.exp(-1 / atl_tau)
     ctl, atl, out = ctl0, atl0, []
@@ -96,7 +98,9 @@ def violations(days: list[PlanDay], request: PlanRequest, schema: TrainingSchema
     for dt, (ctl, atl, tsb) in zip(dates, states, strict=True):
         for p in by_date[dt]:
             if abs(p.ctl - ctl) > 0.011 or abs(p.atl - atl) > 0.011 or abs(p.tsb - tsb) > 0.011:
-                out.append(f"{dt}: reported ctl/atl/tsb {p.ctl}/{p.atl}/{p.tsb} != {ctl:.2f}/{atl:.2f}/{tsb:.2f}")
+                out.append(
+                    f"{dt}: reported ctl/atl/tsb {p.ctl}/{p.atl}/{p.tsb} != {ctl:.2f}/{atl:.2f}/{tsb:.2f}"
+                )
             catalogue_load = {s.code: s.load for s in schema.sessions}.get(p.session_code)
             if kind(p) != "race" and p.load != catalogue_load:
                 out.append(f"{dt}: load of {p.session_code} differs from the catalogue")
@@ -105,7 +109,9 @@ def violations(days: list[PlanDay], request: PlanRequest, schema: TrainingSchema
             out.append(f"{dates[i]}: TSB {tsb:.2f} below {rules.min_tsb}")
     race_tsb = states[-1][2]
     if not rules.race_tsb_min - EPS <= race_tsb <= rules.race_tsb_max + EPS:
-        out.append(f"race-day TSB {race_tsb:.2f} outside [{rules.race_tsb_min}, {rules.race_tsb_max}]")
+        out.append(
+            f"race-day TSB {race_tsb:.2f} outside [{rules.race_tsb_min}, {rules.race_tsb_max}]"
+        )
 
     # Calendar weeks, Monday to Sunday.
     weeks: dict[int, list[int]] = defaultdict(list)
@@ -140,13 +146,19 @@ def violations(days: list[PlanDay], request: PlanRequest, schema: TrainingSchema
         recovery = by_date[dates[idx[0]]][0].is_recovery_week
         if recovery and (w - 1) in weeks:
             if week_load[w] > rules.recovery_load_ratio * week_load[w - 1] + EPS:
-                out.append(f"week {w + 1}: recovery load {week_load[w]} > {rules.recovery_load_ratio} x {week_load[w - 1]}")
+                out.append(
+                    f"week {w + 1}: recovery load {week_load[w]} > {rules.recovery_load_ratio} x {week_load[w - 1]}"
+                )
         taper_idx = [i for i in idx if phase[i] == "taper"]
         if len(taper_idx) >= 4 and not any(hardish[i] for i in taper_idx):
             out.append(f"week {w + 1}: taper week without any intensity")
 
     # Taper load: the last 7 days before the race vs the peak full training week.
-    training_weeks = [w for w, idx in weeks.items() if len(idx) == 7 and all(phase[i] in ("base", "build", "peak") for i in idx)]
+    training_weeks = [
+        w
+        for w, idx in weeks.items()
+        if len(idx) == 7 and all(phase[i] in ("base", "build", "peak") for i in idx)
+    ]
     taper_len = sum(1 for p in phase if p == "taper")
     if training_weeks and taper_len >= 7:
         peak = max(week_load[w] for w in training_weeks)
@@ -161,9 +173,13 @@ def violations(days: list[PlanDay], request: PlanRequest, schema: TrainingSchema
     win = rules.strength_window_days
     for i in range(n - win + 1):
         if sum(strength[i : i + win]) > 1:
-            out.append(f"{dates[i]}: {sum(strength[i : i + win])} strength sessions within {win} days")
+            out.append(
+                f"{dates[i]}: {sum(strength[i : i + win])} strength sessions within {win} days"
+            )
     gap = rules.variety_window_days
-    codes = [{p.session_code for p in by_date[dt] if p.intensity in ("moderate", "hard")} for dt in dates]
+    codes = [
+        {p.session_code for p in by_date[dt] if p.intensity in ("moderate", "hard")} for dt in dates
+    ]
     for i in range(n):
         for j in range(i + 1, min(n, i + gap + 1)):
             same = codes[i] & codes[j]

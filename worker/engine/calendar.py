@@ -111,7 +111,9 @@ def build_calendar(request: PlanRequest, schema: TrainingSchema) -> Calendar:
             phase = "taper"
         else:
             # Days of a partly-taper week before the taper take the last training phase.
-            phase = phase_of_week.get(w, phase_of_week[training_weeks[-1]] if training_weeks else "base")
+            phase = phase_of_week.get(
+                w, phase_of_week[training_weeks[-1]] if training_weeks else "base"
+            )
         avail = request.athlete.availability_min[d.weekday()]
         if d in unavailable:
             avail = 0

@@ -27,7 +27,9 @@ class _DayChoice:
     strength: bool = False
 
 
-def _options(pm: PlanModel, d: int, kinds: tuple[str, ...], intensities: tuple[str, ...]) -> list[SessionTemplate]:
+def _options(
+    pm: PlanModel, d: int, kinds: tuple[str, ...], intensities: tuple[str, ...]
+) -> list[SessionTemplate]:
     return [
         pm.sessions[c]
         for c in pm.primary[d]
@@ -39,7 +41,9 @@ def _fits(day: Day, minutes: int) -> bool:
     return day.available_min is None or minutes <= day.available_min
 
 
-def _plan_week(pm: PlanModel, week: Week, budget: float, last_used: dict[str, int]) -> dict[int, _DayChoice]:
+def _plan_week(
+    pm: PlanModel, week: Week, budget: float, last_used: dict[str, int]
+) -> dict[int, _DayChoice]:
     """One week on the classic pattern within `budget` minutes."""
     rules, athlete = pm.request.rules, pm.request.athlete
     rest_code = pm.catalogue.rest.code
@@ -59,11 +63,16 @@ def _plan_week(pm: PlanModel, week: Week, budget: float, last_used: dict[str, in
 
     # Long run: the preferred day (else the latest free day), the longest that fits 35% of budget.
     long_day = None
-    if free and not all(d.phase == "taper" for d in free) or (week.full and not week.has_taper):
+    if (free and not all(d.phase == "taper" for d in free)) or (week.full and not week.has_taper):
         cands = [d for d in free if d.day_of_week == athlete.long_run_day] or free[::-1]
         for day in cands:
-            longs = sorted(_options(pm, day.index, ("long",), ("easy",)), key=lambda s: -s.duration_min)
-            pick = next((s for s in longs if s.duration_min <= 0.4 * budget and _fits(day, s.duration_min)), None)
+            longs = sorted(
+                _options(pm, day.index, ("long",), ("easy",)), key=lambda s: -s.duration_min
+            )
+            pick = next(
+                (s for s in longs if s.duration_min <= 0.4 * budget and _fits(day, s.duration_min)),
+                None,
+            )
             if pick is None and longs and week.full and not week.has_taper:
                 pick = longs[-1]
             if pick is not None and day.index not in near_race:
@@ -121,7 +130,9 @@ def _plan_week(pm: PlanModel, week: Week, budget: float, last_used: dict[str, in
     for i, day in enumerate(free):
         share = budget / (len(free) - i)
         easy = sorted(_options(pm, day.index, ("run",), ("easy",)), key=lambda s: -s.duration_min)
-        pick = next((s for s in easy if s.duration_min <= share and _fits(day, s.duration_min)), None)
+        pick = next(
+            (s for s in easy if s.duration_min <= share and _fits(day, s.duration_min)), None
+        )
         if pick is None:
             pick = next((s for s in reversed(easy) if _fits(day, s.duration_min)), None)
         out[day.index] = _DayChoice(pick.code if pick else rest_code)
@@ -143,7 +154,11 @@ def _place_strength(pm: PlanModel, choices: list[_DayChoice]) -> None:
         if s is None or not ok_day or d - last < max(window, 3):
             continue
         day = pm.days[d]
-        if not _fits(day, sess.duration_min + (pm.catalogue.strength.duration_min if pm.catalogue.strength else 0)):
+        if not _fits(
+            day,
+            sess.duration_min
+            + (pm.catalogue.strength.duration_min if pm.catalogue.strength else 0),
+        ):
             continue
         choice.strength = True
         last = d
@@ -159,22 +174,21 @@ def heuristic_plan(pm: PlanModel) -> list[_DayChoice]:
     cal = pm.calendar
     athlete, rules = pm.request.athlete, pm.request.rules
     # Strength minutes count against the weekly cap: keep room for one session a week.
-    cap = athlete.weekly_hours * 60 - (pm.catalogue.strength.duration_min if pm.catalogue.strength else 0)
+    cap = athlete.weekly_hours * 60 - (
+        pm.catalogue.strength.duration_min if pm.catalogue.strength else 0
+    )
     scale = {w.number: 1.0 for w in cal.weeks}
     resp = pm.response
     choices: list[_DayChoice] = []
     for _attempt in range(12):
         choices = [_DayChoice(pm.catalogue.rest.code) for _ in cal.days]
         recent: dict[str, int] = {}
-        peak_minutes = 0.0
         for week in cal.weeks:
-            if week.has_taper:
-                base = 0.55 * (peak_minutes or cap * 0.8)
-            elif week.is_recovery:
+            if week.is_recovery:
                 base = 0.6 * cap
             else:
+                # Taper weeks train on too: the final 7 days are cut back afterwards.
                 base = 0.95 * cap
-                peak_minutes = max(peak_minutes, base * scale[week.number])
             for d, c in _plan_week(pm, week, base * scale[week.number], recent).items():
                 choices[d] = c
         _place_strength(pm, choices)
@@ -216,7 +230,7 @@ def _fit_taper_load(pm: PlanModel, choices: list[_DayChoice]) -> None:
             d
             for d in range(race - 7, race)
             if pm.sessions[choices[d].primary].intensity == "easy"
-            and pm.sessions[choices[d].primary].kind != "rest"
+            and pm.sessions[choices[d].primary].kind in ("run", "long")
         ]
         if not easy:
             return
@@ -228,6 +242,7 @@ def _fit_taper_load(pm: PlanModel, choices: list[_DayChoice]) -> None:
             if pm.sessions[c].kind == "run"
             and pm.sessions[c].intensity == "easy"
             and pm.sessions[c].load < current.load
+            and c in pm.primary[d]
         ]
         if shorter:
             choices[d].primary = max(shorter, key=lambda s: s.load).code
@@ -282,5 +297,12 @@ def add_heuristic_hint(pm: PlanModel) -> None:
         if s is not None:
             m.AddHint(s, choice.strength)
         m.AddHint(pm.load[d], loads[d])
-    for week in pm.calendar.weeks:
-        m.AddHint(pm.week_load[week.number], sum(loads[d] for d in week.days))
+    week_loads = {w.number: sum(loads[d] for d in w.days) for w in pm.calendar.weeks}
+    for number, load in week_loads.items():
+        m.AddHint(pm.week_load[number], load)
+    rest = pm.catalogue.rest.code
+    for d, var in pm.true_rest.items():
+        m.AddHint(var, choices[d].primary == rest and not choices[d].strength)
+    if pm.peak_week_load is not None:
+        training = [w.number for w in pm.calendar.weeks if w.full and not w.has_taper]
+        m.AddHint(pm.peak_week_load, max(week_loads[w] for w in training))

@@ -139,6 +139,51 @@ def fitness_never_negative(data: InvestmentData) -> list[Row]:
     return rows
 
 
+def _strength_is_fixed_off(data: InvestmentData) -> range:
+    """Days whose strength variable the bonus rows force to 0 (see `strength_bonus_...`)."""
+    return range(1, 7 * (data.days // 7) + 1) if len(data.bonus_days) >= 2 else range(0)
+
+
+def _lowest_possible(data: InvestmentData, terms: dict[str, int]) -> int:
+    """A lower bound of sum(terms) over plans obeying the per-day and strength rules."""
+    fixed_off = set(_strength_is_fixed_off(data))
+    low, strength_days = 0, 0
+    for i in data.day_range:
+        c = {k: terms.get(var(k, i), 0) for k in ("easy", "medium", "hard")}
+        combos = [
+            c["easy"] * e + c["medium"] * m + c["hard"] * h
+            for e in (0, 1)
+            for m in (0, 1)
+            for h in (0, 1)
+            if m + h <= 1 and e + m + h <= data.max_runs_per_day
+        ]
+        low += min(combos)
+        cs = terms.get(var("strength", i), 0)
+        if cs < 0 and i not in fixed_off:
+            strength_days += 1
+            strength_coef = cs
+        elif cs > 0:
+            raise AssertionError("strength only ever costs fitness")
+    if strength_days:  # at most one strength session in any 4 consecutive days
+        low += strength_coef * -(-strength_days // STRENGTH_WINDOW)
+    return low + sum(min(c, 0) for n, c in terms.items() if n.startswith("b"))
+
+
+def fitness_never_negative_where_it_can_bind(data: InvestmentData) -> list[Row]:
+    """f_i >= 0, leaving out the days where no plan obeying the other rules can go below 0.
+
+    Same feasible set as `fitness_never_negative` (a row is dropped only when its lowest
+    possible value under the per-day and strength rules is already >= 0), far fewer
+    nonzeros: with a sizeable baseline only the days around races remain.
+    """
+    rows = []
+    for i in data.day_range:
+        terms, constant = fitness_terms(data, i)
+        if constant + _lowest_possible(data, terms) < 0:
+            rows.append(Row(f"fitness_{i}", tuple(terms.items()), lo=-constant))
+    return rows
+
+
 def fitness_chain(data: InvestmentData) -> list[Row]:
     """Alternative form: integer F_i = SCALE·f_i, F_i = F_{i-1} + day i's terms, F_i >= 0."""
     rows = []
@@ -157,9 +202,12 @@ def fitness_chain(data: InvestmentData) -> list[Row]:
 def fitness_upper_bound(data: InvestmentData) -> int:
     """A safe upper bound on SCALE·f_i (every positive coefficient taken)."""
     terms, constant = fitness_terms(data, data.days)
-    return constant + sum(max(c, 0) for c in terms.values()) + sum(
-        max(a, 0) for a in data.race_adjust.values()
-    ) + SCALE * 12 * data.days
+    return (
+        constant
+        + sum(max(c, 0) for c in terms.values())
+        + sum(max(a, 0) for a in data.race_adjust.values())
+        + SCALE * 12 * data.days
+    )
 
 
 def runs_per_day_at_most_limit(data: InvestmentData) -> list[Row]:
@@ -174,9 +222,7 @@ def one_quality_run_per_day(data: InvestmentData) -> list[Row]:
 
 
 def off_day_holds_no_run(data: InvestmentData) -> list[Row]:
-    return [
-        Row(f"offday_{i}", (*_runs(i), (var("off", i), 3)), hi=3) for i in data.day_range
-    ]
+    return [Row(f"offday_{i}", (*_runs(i), (var("off", i), 3)), hi=3) for i in data.day_range]
 
 
 def rest_days_in_every_week(data: InvestmentData) -> list[Row]:
@@ -258,7 +304,9 @@ def intensity_mix_70_20_10(data: InvestmentData) -> list[Row]:
 
     def scaled(e: int, m: int, h: int) -> tuple[tuple[str, int], ...]:
         return tuple(
-            [(n, c * e) for n, c in easy] + [(n, c * m) for n, c in med] + [(n, c * h) for n, c in hard]
+            [(n, c * e) for n, c in easy]
+            + [(n, c * m) for n, c in med]
+            + [(n, c * h) for n, c in hard]
         )
 
     return [
@@ -266,6 +314,26 @@ def intensity_mix_70_20_10(data: InvestmentData) -> list[Row]:
         Row("mix_medium", scaled(-2, 8, -2), lo=0, hi=0),  # 10M = 2T
         Row("mix_hard", scaled(-1, -1, 9), hi=0),  # 10H <= T
     ]
+
+
+def strength_bonus_unreachable_when_windows_overlap(data: InvestmentData) -> list[Row]:
+    """Implied, valid when there are W >= 2 bonus windows: every b_k = 0, no strength in them.
+
+    Proof: for k < W, b_k + b_{k+1} <= 1. If b_k = 1 then window k+1 (weeks k+1..k+5) is
+    empty, so all 5 sessions of window k fall in week k — but spacing allows at most 2 a week.
+    If b_W = 1 then b_{W-1} = 0 empties weeks W-1..W+3 and puts 5 sessions in week W+4:
+    impossible too. So every window holds 5·0 = 0 sessions; the windows cover weeks 1..N//7.
+    """
+    if len(data.bonus_days) < 2:
+        return []
+    rows = [
+        Row(f"no_bonus_{k}", ((var("b", k), 1),), hi=0) for k in range(1, len(data.bonus_days) + 1)
+    ]
+    rows += [
+        Row(f"no_strength_{i}", ((var("strength", i), 1),), hi=0)
+        for i in _strength_is_fixed_off(data)
+    ]
+    return rows
 
 
 def rest_pattern_repeats_weekly(data: InvestmentData) -> list[Row]:
@@ -308,6 +376,7 @@ CONSTRAINT_FAMILIES: tuple[Callable[[InvestmentData], list[Row]], ...] = (
     intensity_mix_70_20_10,
 )
 IMPLIED_FAMILIES: tuple[Callable[[InvestmentData], list[Row]], ...] = (
+    strength_bonus_unreachable_when_windows_overlap,
     rest_pattern_repeats_weekly,
     run_totals_obey_the_mix,
 )
@@ -321,7 +390,12 @@ def build_formulation(
     variables += [var("b", k) for k in range(1, len(data.bonus_days) + 1)]
     rows: list[Row] = []
     families: dict[str, int] = {}
-    chosen = [fitness_chain if chained else fitness_never_negative]
+    if chained:
+        chosen = [fitness_chain]
+    elif implied:
+        chosen = [fitness_never_negative_where_it_can_bind]
+    else:
+        chosen = [fitness_never_negative]
     chosen += CONSTRAINT_FAMILIES[1:] + (IMPLIED_FAMILIES if implied else ())
     for family in chosen:
         new = family(data)
@@ -344,7 +418,9 @@ def to_cp_model(form: Formulation) -> tuple[cp_model.CpModel, dict[str, cp_model
     for name, (lo, hi) in form.integers.items():
         x[name] = model.new_int_var(lo, hi, name)
     for row in form.rows:
-        expr = cp_model.LinearExpr.weighted_sum([x[n] for n, _ in row.terms], [c for _, c in row.terms])
+        expr = cp_model.LinearExpr.weighted_sum(
+            [x[n] for n, _ in row.terms], [c for _, c in row.terms]
+        )
         if row.lo is not None and row.lo == row.hi:
             model.add(expr == row.lo).with_name(row.name)
         elif row.lo is not None and row.hi is not None:
@@ -481,7 +557,9 @@ def solve_cs358(req: Cs358Request, progress: ProgressCallback | None = None) -> 
     elapsed = time.perf_counter() - started
     status = _STATUS.get(code, "UNKNOWN")
     if status not in ("OPTIMAL", "FEASIBLE"):
-        return Cs358Result(status=status, solve_seconds=elapsed, race_days=list(data.race_days), request=req)
+        return Cs358Result(
+            status=status, solve_seconds=elapsed, race_days=list(data.race_days), request=req
+        )
     plan = [{kind: int(solver.value(x[var(kind, i)])) for kind in KINDS} for i in data.day_range]
     bonus_days = [d for k, d in enumerate(data.bonus_days, start=1) if solver.value(x[var("b", k)])]
     for d in bonus_days:

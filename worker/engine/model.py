@@ -92,6 +92,9 @@ class PlanModel:
     guards: dict[str, cp_model.IntVar] = field(default_factory=dict)
     objective_offset: float = 0.0
     max_day_load: int = 0
+    # Auxiliary variables, kept so the heuristic hint can be complete.
+    true_rest: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    peak_week_load: cp_model.IntVar | None = None
     catalogue: Catalogue = field(init=False)
 
     def __post_init__(self) -> None:
@@ -149,15 +152,21 @@ class PlanModel:
 
     def hard_expr(self, d: int) -> cp_model.LinearExprT:
         return _sum(
-            lit for code, lit in self.primary[d].items() if self.sessions[code].intensity in HARD_INTENSITIES
+            lit
+            for code, lit in self.primary[d].items()
+            if self.sessions[code].intensity in HARD_INTENSITIES
         )
 
     def long_expr(self, d: int) -> cp_model.LinearExprT:
-        return _sum(lit for code, lit in self.primary[d].items() if self.sessions[code].kind == "long")
+        return _sum(
+            lit for code, lit in self.primary[d].items() if self.sessions[code].kind == "long"
+        )
 
     def training_minutes(self, d: int) -> cp_model.LinearExprT:
         """Minutes that count against hours caps: everything but a race."""
-        return _weighted((s.duration_min, lit) for s, lit in self.session_lits(d) if s.kind != "race")
+        return _weighted(
+            (s.duration_min, lit) for s, lit in self.session_lits(d) if s.kind != "race"
+        )
 
 
 def _sum(exprs: Iterable[cp_model.LinearExprT]) -> cp_model.LinearExprT:
@@ -311,7 +320,7 @@ def rest_days_per_week(pm: PlanModel) -> None:
             if s is None:
                 rests.append(rest)
             else:
-                r = m.NewBoolVar(f"true_rest_{d}")
+                r = pm.true_rest.setdefault(d, m.NewBoolVar(f"true_rest_{d}"))
                 m.AddImplication(r, rest)
                 m.AddImplication(r, s.Not())
                 rests.append(r)
@@ -428,6 +437,7 @@ def taper(pm: PlanModel) -> None:
     if training and race - cal.taper_start >= 7:
         peak = m.NewIntVar(0, 7 * pm.max_day_load, "peak")
         m.AddMaxEquality(peak, [pm.week_load[w.number] for w in training])
+        pm.peak_week_load = peak
         pct = round(pm.request.rules.taper_load_ratio * 100)
         last = _sum(pm.load[d] for d in range(race - 7, race))
         pm.add(100 * last <= pct * peak, "taper")

@@ -66,7 +66,9 @@ def relative_gap(objective: float, bound: float) -> float:
     return abs(bound - objective) / max(abs(objective), 1.0)
 
 
-def _watch_cancel(solver: cp_model.CpSolver, cancel: threading.Event, done: threading.Event) -> None:
+def _watch_cancel(
+    solver: cp_model.CpSolver, cancel: threading.Event, done: threading.Event
+) -> None:
     """Stop the search as soon as `cancel` is set, even between solutions."""
     while not done.is_set():
         if cancel.wait(0.05):
@@ -89,7 +91,7 @@ def solve(
     pm = build_model(request, schema, calendar)
     add_heuristic_hint(pm)
     solver = cp_model.CpSolver()
-    configure(solver, request, len(calendar.days))
+    configure(solver, request)
     callback = _Progress(on_progress, cancel, throttle_s)
     done = threading.Event()
     watcher = None
