@@ -64,7 +64,7 @@ class Athlete(StrictModel):
     doubles: bool = Field(default=False, description="may run twice a day")
     long_run_day: int = Field(default=6, ge=0, le=6, description="preferred day, 0 = Monday")
     availability_min: list[int | None] = Field(
-        default_factory=lambda: [None] * 7,
+        default_factory=lambda: list[int | None]([None] * 7),
         min_length=7,
         max_length=7,
         description="per weekday (Monday first): max training minutes, 0 = unavailable",

@@ -7,6 +7,7 @@ engine, so a wrong model or a wrong simulation shows up as a violation.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from datetime import date, timedelta
@@ -43,7 +44,7 @@ def violations(days: list[PlanDay], request: PlanRequest, schema: TrainingSchema
         out.append(f"plan ends {dates[-1]}, race is {race_date}")
     if request.start is not None and dates[0] != request.start:
         out.append(f"plan starts {dates[0]}, asked {request.start}")
-    for a, b in zip(dates, dates[1:], strict=False):
+    for a, b in itertools.pairwise(dates):
         if (b - a).days != 1:
             out.append(f"gap in dates between {a} and {b}")
     n = len(dates)
@@ -144,11 +145,14 @@ def violations(days: list[PlanDay], request: PlanRequest, schema: TrainingSchema
                 out.append(f"week {w + 1}: CTL ramp {states[end][0] - prev_ctl:.2f}")
             prev_ctl = states[end][0]
         recovery = by_date[dates[idx[0]]][0].is_recovery_week
-        if recovery and (w - 1) in weeks:
-            if week_load[w] > rules.recovery_load_ratio * week_load[w - 1] + EPS:
-                out.append(
-                    f"week {w + 1}: recovery load {week_load[w]} > {rules.recovery_load_ratio} x {week_load[w - 1]}"
-                )
+        if (
+            recovery
+            and (w - 1) in weeks
+            and week_load[w] > rules.recovery_load_ratio * week_load[w - 1] + EPS
+        ):
+            out.append(
+                f"week {w + 1}: recovery load {week_load[w]} > {rules.recovery_load_ratio} x {week_load[w - 1]}"
+            )
         taper_idx = [i for i in idx if phase[i] == "taper"]
         if len(taper_idx) >= 4 and not any(hardish[i] for i in taper_idx):
             out.append(f"week {w + 1}: taper week without any intensity")

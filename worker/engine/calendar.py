@@ -74,7 +74,8 @@ def _training_phases(n_weeks: int) -> list[Phase]:
     peak = max(n_weeks - base - build, 0)
     if n_weeks >= 3 and peak == 0:
         peak, base = 1, base - 1
-    return ["base"] * base + ["build"] * build + ["peak"] * peak
+    order: tuple[tuple[Phase, int], ...] = (("base", base), ("build", build), ("peak", peak))
+    return [phase for phase, count in order for _ in range(count)]
 
 
 def build_calendar(request: PlanRequest, schema: TrainingSchema) -> Calendar:

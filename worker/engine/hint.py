@@ -184,11 +184,8 @@ def heuristic_plan(pm: PlanModel) -> list[_DayChoice]:
         choices = [_DayChoice(pm.catalogue.rest.code) for _ in cal.days]
         recent: dict[str, int] = {}
         for week in cal.weeks:
-            if week.is_recovery:
-                base = 0.6 * cap
-            else:
-                # Taper weeks train on too: the final 7 days are cut back afterwards.
-                base = 0.95 * cap
+            # Taper weeks train on too: the final 7 days are cut back afterwards.
+            base = 0.6 * cap if week.is_recovery else 0.95 * cap
             for d, c in _plan_week(pm, week, base * scale[week.number], recent).items():
                 choices[d] = c
         _place_strength(pm, choices)
@@ -290,19 +287,19 @@ def add_heuristic_hint(pm: PlanModel) -> None:
     m = pm.model
     for d, choice in enumerate(choices):
         for code, lit in pm.primary[d].items():
-            m.AddHint(lit, code == choice.primary)
+            m.add_hint(lit, code == choice.primary)
         for lit in pm.doubles[d].values():
-            m.AddHint(lit, False)
+            m.add_hint(lit, False)
         s = pm.strength[d]
         if s is not None:
-            m.AddHint(s, choice.strength)
-        m.AddHint(pm.load[d], loads[d])
+            m.add_hint(s, choice.strength)
+        m.add_hint(pm.load[d], loads[d])
     week_loads = {w.number: sum(loads[d] for d in w.days) for w in pm.calendar.weeks}
     for number, load in week_loads.items():
-        m.AddHint(pm.week_load[number], load)
+        m.add_hint(pm.week_load[number], load)
     rest = pm.catalogue.rest.code
     for d, var in pm.true_rest.items():
-        m.AddHint(var, choices[d].primary == rest and not choices[d].strength)
+        m.add_hint(var, choices[d].primary == rest and not choices[d].strength)
     if pm.peak_week_load is not None:
         training = [w.number for w in pm.calendar.weeks if w.full and not w.has_taper]
-        m.AddHint(pm.peak_week_load, max(week_loads[w] for w in training))
+        m.add_hint(pm.peak_week_load, max(week_loads[w] for w in training))

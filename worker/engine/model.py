@@ -17,6 +17,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from shared.planning import PlanRequest, SessionTemplate, TrainingSchema
@@ -119,11 +120,11 @@ class PlanModel:
         """Make `ct` part of `group`: enforced by the group's literal when diagnosing."""
         if self.diagnose:
             if group not in self.guards:
-                self.guards[group] = self.model.NewBoolVar(f"group_{group}")
-            ct.OnlyEnforceIf(self.guards[group])
+                self.guards[group] = self.model.new_bool_var(f"group_{group}")
+            ct.only_enforce_if(self.guards[group])
 
-    def add(self, expr: cp_model.BoundedLinearExpression | bool, group: str) -> None:
-        self.guard(self.model.Add(expr), group)
+    def add(self, expr: cp_model.BoundedLinearExpression | bool | np.bool_, group: str) -> None:
+        self.guard(self.model.add(expr), group)
 
     def add_affine_ge(self, const: float, coeffs: Sequence[float], rhs: float, group: str) -> None:
         """sum(coeffs[t]·load[t]) + const >= rhs, rounded so the real inequality holds."""
@@ -150,31 +151,31 @@ class PlanModel:
     def rest_lit(self, d: int) -> cp_model.IntVar | None:
         return self.primary[d].get(self.catalogue.rest.code)
 
-    def hard_expr(self, d: int) -> cp_model.LinearExprT:
+    def hard_expr(self, d: int) -> cp_model.LinearExpr:
         return _sum(
             lit
             for code, lit in self.primary[d].items()
             if self.sessions[code].intensity in HARD_INTENSITIES
         )
 
-    def long_expr(self, d: int) -> cp_model.LinearExprT:
+    def long_expr(self, d: int) -> cp_model.LinearExpr:
         return _sum(
             lit for code, lit in self.primary[d].items() if self.sessions[code].kind == "long"
         )
 
-    def training_minutes(self, d: int) -> cp_model.LinearExprT:
+    def training_minutes(self, d: int) -> cp_model.LinearExpr:
         """Minutes that count against hours caps: everything but a race."""
         return _weighted(
             (s.duration_min, lit) for s, lit in self.session_lits(d) if s.kind != "race"
         )
 
 
-def _sum(exprs: Iterable[cp_model.LinearExprT]) -> cp_model.LinearExprT:
+def _sum(exprs: Iterable[cp_model.LinearExprT]) -> cp_model.LinearExpr:
     """A flat sum (Python's sum() nests one node per term, deep enough to crash)."""
     return cp_model.LinearExpr.sum(list(exprs))
 
 
-def _weighted(terms: Iterable[tuple[int, cp_model.LinearExprT]]) -> cp_model.LinearExprT:
+def _weighted(terms: Iterable[tuple[int, cp_model.LinearExprT]]) -> cp_model.LinearExpr:
     pairs = [(k, v) for k, v in terms if k != 0]
     return cp_model.LinearExpr.weighted_sum([v for _, v in pairs], [k for k, _ in pairs])
 
@@ -211,25 +212,25 @@ def create_variables(pm: PlanModel) -> None:
         if day.race is not None:
             race = _race_template(pm, day)
             pm.sessions[race.code] = race
-            prim[race.code] = m.NewConstant(1)
+            prim[race.code] = m.new_constant(1)
         else:
-            prim[cat.rest.code] = m.NewBoolVar(f"rest_{d}")
+            prim[cat.rest.code] = m.new_bool_var(f"rest_{d}")
             for s in cat.runs:
                 if day.phase not in s.phases:
                     continue
                 if not _fits(day, s) and not pm.diagnose:
                     continue
-                lit = m.NewBoolVar(f"{s.code}_{d}")
+                lit = m.new_bool_var(f"{s.code}_{d}")
                 prim[s.code] = lit
                 if not _fits(day, s):
                     pm.add(lit == 0, "availability")
             usable = day.available_min is None or day.available_min > 0 or pm.diagnose
             if usable and cat.strength is not None and day.phase in cat.strength.phases:
-                strength = m.NewBoolVar(f"strength_{d}")
+                strength = m.new_bool_var(f"strength_{d}")
             if doubles_ok and usable:
                 for s in cat.runs:
                     if s.kind == "run" and s.intensity == "easy" and day.phase in s.phases:
-                        dbl[s.code] = m.NewBoolVar(f"double_{s.code}_{d}")
+                        dbl[s.code] = m.new_bool_var(f"double_{s.code}_{d}")
         pm.primary.append(prim)
         pm.doubles.append(dbl)
         pm.strength.append(strength)
@@ -238,9 +239,9 @@ def create_variables(pm: PlanModel) -> None:
         max_load = max(max_load, day_max)
     pm.max_day_load = max_load
     for d in range(len(pm.days)):
-        pm.load.append(m.NewIntVar(0, max_load, f"load_{d}"))
+        pm.load.append(m.new_int_var(0, max_load, f"load_{d}"))
     for week in pm.calendar.weeks:
-        pm.week_load[week.number] = m.NewIntVar(0, max_load * 7, f"week_load_{week.number}")
+        pm.week_load[week.number] = m.new_int_var(0, max_load * 7, f"week_load_{week.number}")
 
 
 # -- structural families (always hard) -------------------------------------------
@@ -248,7 +249,7 @@ def create_variables(pm: PlanModel) -> None:
 
 def one_primary_session_per_day(pm: PlanModel) -> None:
     for d in range(len(pm.days)):
-        pm.model.AddExactlyOne(pm.primary[d].values())
+        pm.model.add_exactly_one(pm.primary[d].values())
 
 
 def second_session_only_alongside_easy_running(pm: PlanModel) -> None:
@@ -258,7 +259,7 @@ def second_session_only_alongside_easy_running(pm: PlanModel) -> None:
         dbl = list(pm.doubles[d].values())
         if dbl:
             running = _sum(lit for c, lit in pm.primary[d].items() if c != cat.rest.code)
-            m.Add(_sum(dbl) <= running)
+            m.add(_sum(dbl) <= running)
         s = pm.strength[d]
         if s is not None:
             easy_or_rest = [
@@ -267,16 +268,16 @@ def second_session_only_alongside_easy_running(pm: PlanModel) -> None:
                 if pm.sessions[c].kind == "rest"
                 or (pm.sessions[c].kind == "run" and pm.sessions[c].intensity == "easy")
             ]
-            m.Add(s <= _sum(easy_or_rest))
+            m.add(s <= _sum(easy_or_rest))
             if dbl:
-                m.Add(_sum([s, *dbl]) <= 1)
+                m.add(_sum([s, *dbl]) <= 1)
 
 
 def daily_load_definition(pm: PlanModel) -> None:
     for d in range(len(pm.days)):
-        pm.model.Add(pm.load[d] == _weighted((s.load, lit) for s, lit in pm.session_lits(d)))
+        pm.model.add(pm.load[d] == _weighted((s.load, lit) for s, lit in pm.session_lits(d)))
     for week in pm.calendar.weeks:
-        pm.model.Add(pm.week_load[week.number] == _sum(pm.load[d] for d in week.days))
+        pm.model.add(pm.week_load[week.number] == _sum(pm.load[d] for d in week.days))
 
 
 # -- user-facing families -----------------------------------------------------
@@ -292,7 +293,7 @@ def daily_minutes_within_availability(pm: PlanModel) -> None:
             assert rest is not None
             pm.add(rest == 1, "availability")
             if pm.strength[d] is not None:
-                pm.add(pm.strength[d] == 0, "availability")  # type: ignore[arg-type]
+                pm.add(pm.strength[d] == 0, "availability")
         elif day.available_min is not None and (pm.doubles[d] or pm.strength[d] is not None):
             pm.add(pm.training_minutes(d) <= day.available_min, "availability")
 
@@ -320,9 +321,9 @@ def rest_days_per_week(pm: PlanModel) -> None:
             if s is None:
                 rests.append(rest)
             else:
-                r = pm.true_rest.setdefault(d, m.NewBoolVar(f"true_rest_{d}"))
-                m.AddImplication(r, rest)
-                m.AddImplication(r, s.Not())
+                r = pm.true_rest.setdefault(d, m.new_bool_var(f"true_rest_{d}"))
+                m.add_implication(r, rest)
+                m.add_implication(r, ~s)
                 rests.append(r)
         pm.add(_sum(rests) >= need, "rest_days")
 
@@ -345,7 +346,7 @@ def long_run_each_training_week(pm: PlanModel) -> None:
         if rules.long_run_every_week and week.full and not week.has_taper:
             pm.add(longs == 1, "long_run")
         else:
-            pm.model.Add(longs <= 1)
+            pm.model.add(longs <= 1)
 
 
 def intensity_mix(pm: PlanModel) -> None:
@@ -370,9 +371,9 @@ def strength_spacing(pm: PlanModel) -> None:
     window = pm.request.rules.strength_window_days
     n = len(pm.days)
     for d in range(n - window + 1):
-        lits = [pm.strength[t] for t in range(d, d + window) if pm.strength[t] is not None]
+        lits = [s for s in pm.strength[d : d + window] if s is not None]
         if len(lits) > 1:
-            pm.add(_sum(lits) <= 1, "strength_spacing")  # type: ignore[arg-type]
+            pm.add(_sum(lits) <= 1, "strength_spacing")
 
 
 def variety(pm: PlanModel) -> None:
@@ -401,7 +402,7 @@ def ctl_ramp(pm: PlanModel) -> None:
             continue
         c1, k1 = resp.ctl_at_end(end)
         if prev_end < 0:
-            c0, k0 = resp.ctl0, []
+            c0, k0 = resp.ctl0, list[float]()
         else:
             c0, k0 = resp.ctl_at_end(prev_end)
         coeffs = [k1[t] - (k0[t] if t < len(k0) else 0.0) for t in range(len(k1))]
@@ -435,8 +436,8 @@ def taper(pm: PlanModel) -> None:
     race = cal.race_index
     training = [w for w in cal.weeks if w.full and not w.has_taper]
     if training and race - cal.taper_start >= 7:
-        peak = m.NewIntVar(0, 7 * pm.max_day_load, "peak")
-        m.AddMaxEquality(peak, [pm.week_load[w.number] for w in training])
+        peak = m.new_int_var(0, 7 * pm.max_day_load, "peak")
+        m.add_max_equality(peak, [pm.week_load[w.number] for w in training])
         pm.peak_week_load = peak
         pct = round(pm.request.rules.taper_load_ratio * 100)
         last = _sum(pm.load[d] for d in range(race - 7, race))
@@ -510,7 +511,7 @@ def race_performance_objective(pm: PlanModel) -> None:
         for day in pm.days
         if day.day_of_week != pm.request.athlete.long_run_day and day.race is None
     ]
-    pm.model.Maximize(expr - penalty * _sum(moved) + round(pm.objective_offset * s))
+    pm.model.maximize(expr - penalty * _sum(moved) + round(pm.objective_offset * s))
 
 
 def build_model(

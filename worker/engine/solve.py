@@ -40,17 +40,17 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 
     def on_solution_callback(self) -> None:
         self.solutions += 1
-        elapsed = self.WallTime()
+        elapsed = self.wall_time
         if self.first_solution_s is None:
             self.first_solution_s = elapsed
         if self._cancel is not None and self._cancel.is_set():
-            self.StopSearch()
+            self.stop_search()
             return
         if self._on_progress is None or elapsed - self._last_report < self._throttle_s:
             return
         self._last_report = elapsed
-        obj = self.ObjectiveValue() / OBJECTIVE_SCALE
-        bound = self.BestObjectiveBound() / OBJECTIVE_SCALE
+        obj = self.objective_value / OBJECTIVE_SCALE
+        bound = self.best_objective_bound / OBJECTIVE_SCALE
         self._on_progress(
             SolveProgress(
                 objective=round(obj, 4),
@@ -72,7 +72,7 @@ def _watch_cancel(
     """Stop the search as soon as `cancel` is set, even between solutions."""
     while not done.is_set():
         if cancel.wait(0.05):
-            solver.StopSearch()
+            solver.stop_search()
             return
 
 
@@ -99,13 +99,13 @@ def solve(
         watcher = threading.Thread(target=_watch_cancel, args=(solver, cancel, done), daemon=True)
         watcher.start()
     try:
-        code = solver.Solve(pm.model, callback)
+        code = solver.solve(pm.model, callback)
     finally:
         done.set()
         if watcher is not None:
             watcher.join()
     elapsed = time.perf_counter() - t0
-    status: SolveStatus = solver.StatusName(code)  # type: ignore[assignment]
+    status: SolveStatus = solver.status_name(code)  # type: ignore[assignment]
     cancelled = cancel is not None and cancel.is_set()
     base = {
         "status": status,
@@ -119,8 +119,8 @@ def solve(
         "cancelled": cancelled,
     }
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        obj = solver.ObjectiveValue() / OBJECTIVE_SCALE
-        bound = solver.BestObjectiveBound() / OBJECTIVE_SCALE
+        obj = solver.objective_value / OBJECTIVE_SCALE
+        bound = solver.best_objective_bound / OBJECTIVE_SCALE
         return PlanResult(
             **base,
             objective=round(obj, 4),
@@ -137,10 +137,10 @@ def chosen_sessions(pm: PlanModel, solver: cp_model.CpSolver) -> list[list[str]]
     """The session codes of each day in the solver's best solution (primary first)."""
     chosen: list[list[str]] = []
     for d in range(len(pm.days)):
-        codes = [c for c, lit in pm.primary[d].items() if solver.BooleanValue(lit)]
-        codes += [c for c, lit in pm.doubles[d].items() if solver.BooleanValue(lit)]
+        codes = [c for c, lit in pm.primary[d].items() if solver.boolean_value(lit)]
+        codes += [c for c, lit in pm.doubles[d].items() if solver.boolean_value(lit)]
         s = pm.strength[d]
-        if s is not None and solver.BooleanValue(s) and pm.catalogue.strength is not None:
+        if s is not None and solver.boolean_value(s) and pm.catalogue.strength is not None:
             codes.append(pm.catalogue.strength.code)
         chosen.append(codes)
     return chosen
