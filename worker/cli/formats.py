@@ -313,7 +313,7 @@ class ProgressBar:
         elapsed = time.monotonic() - self._started
         filled = min(self._width, int(self._width * elapsed / self._limit))
         bar = "#" * filled + "." * (self._width - filled)
-        text = f"solving [{bar}] {elapsed:5.1f}/{self._limit:.0f} s"
+        text = f"solving [{bar}] {elapsed:5.1f}/{self._limit:g} s"
         latest = self._latest
         if latest is None:
             return text + "  searching for a first plan"

@@ -1,12 +1,14 @@
 """`trainplan plan`: build a PlanRequest from flags, solve in-process, render the result.
 
-Exit codes: 0 a plan, 1 bad input, 2 infeasible (with conflicts), 3 no plan found in time.
+Exit codes: 0 a plan, 1 bad input, 2 infeasible (with conflicts), 3 no plan found in time,
+70 an internal error (one line; TRAINPLAN_DEBUG=1 shows the traceback).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -16,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from shared.planning import DISTANCES, Athlete, PlanRequest, PlanResult, Race, SolveProgress
+from shared.planning import DISTANCES, PlanRequest, PlanResult, SolveProgress
 from worker.cli.formats import (
     FORMATS,
     WEEKDAYS,
@@ -26,7 +28,7 @@ from worker.cli.formats import (
     summary_line,
 )
 
-EXIT_OK, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_PLAN = 0, 1, 2, 3
+EXIT_OK, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_INTERNAL = 0, 1, 2, 3, 70
 
 # Model field path -> the flag that sets it, so validation errors name what the user typed.
 _FLAG_OF = {
@@ -81,7 +83,7 @@ def register(subparsers: Any) -> None:
         help="solve a training plan in-process and print it",
         description="Solve a training plan for one goal race in-process (no services needed).",
         epilog="exit codes: 0 plan found, 1 bad input, 2 infeasible (conflicts listed), "
-        "3 no plan found within the time limit",
+        "3 no plan found within the time limit, 70 internal error (TRAINPLAN_DEBUG=1 for details)",
     )
     p.add_argument("--race-date", type=_iso_date, required=True, metavar="D", help="YYYY-MM-DD")
     p.add_argument("--distance", choices=DISTANCES, required=True)
@@ -104,32 +106,35 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run)
 
 
-def build_request(args: argparse.Namespace) -> PlanRequest:
+# Top-level request fields settable from flags: argparse dest -> PlanRequest field.
+_REQUEST_FLAGS = {
+    "start": "start",
+    "time_limit": "time_limit_s",
+    "gap_limit": "gap_limit",
+    "workers": "workers",
+}
+
+
+def request_data(args: argparse.Namespace) -> dict[str, Any]:
     """Only flags actually given are passed: every default lives in the models."""
-    athlete = {
-        field: getattr(args, dest)
-        for dest, field in _ATHLETE_FLAGS.items()
-        if getattr(args, dest) is not None
+    data: dict[str, Any] = {
+        "races": [{"date": args.race_date, "distance": args.distance}],
+        "athlete": {
+            field: getattr(args, dest)
+            for dest, field in _ATHLETE_FLAGS.items()
+            if getattr(args, dest) is not None
+        },
     }
-    top: dict[str, Any] = {}
-    for dest, field in (("time_limit", "time_limit_s"), ("gap_limit", "gap_limit")):
+    for dest, field in _REQUEST_FLAGS.items():
         if getattr(args, dest) is not None:
-            top[field] = getattr(args, dest)
-    if args.workers is not None:
-        top["workers"] = args.workers
-    if args.start is not None:
-        top["start"] = args.start
-    return PlanRequest(
-        races=[Race(date=args.race_date, distance=args.distance)],
-        athlete=Athlete(**athlete),
-        **top,
-    )
+            data[field] = getattr(args, dest)
+    return data
 
 
-def _validation_messages(exc: ValidationError, prefix: tuple[str | int, ...] = ()) -> list[str]:
+def _validation_messages(exc: ValidationError) -> list[str]:
     messages = []
     for err in exc.errors():
-        loc = prefix + tuple(err["loc"])
+        loc = tuple(err["loc"])
         flag = next((f for path, f in _FLAG_OF.items() if loc[: len(path)] == path), None)
         where = flag or ".".join(str(p) for p in loc) or "request"
         messages.append(f"{where}: {err['msg']}")
@@ -138,14 +143,7 @@ def _validation_messages(exc: ValidationError, prefix: tuple[str | int, ...] = (
 
 def _request_or_problems(args: argparse.Namespace) -> tuple[PlanRequest | None, list[str]]:
     try:
-        athlete_args = {
-            f: getattr(args, d) for d, f in _ATHLETE_FLAGS.items() if getattr(args, d) is not None
-        }
-        Athlete(**athlete_args)  # validated first so its errors carry the athlete.* path
-    except ValidationError as exc:
-        return None, _validation_messages(exc, ("athlete",))
-    try:
-        return build_request(args), []
+        return PlanRequest.model_validate(request_data(args)), []
     except ValidationError as exc:
         return None, _validation_messages(exc)
 
@@ -234,6 +232,15 @@ def run(args: argparse.Namespace) -> int:
             result = _solve(request, on_progress)
     except InvalidRequest as exc:
         return _fail("invalid request", [str(exc)])
+    except Exception as exc:
+        if os.environ.get("TRAINPLAN_DEBUG"):
+            raise
+        print(
+            f"trainplan plan: internal error ({type(exc).__name__}: {exc}); "
+            "set TRAINPLAN_DEBUG=1 to see the traceback",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
 
     infeasible = result.status == "INFEASIBLE"
     if result.days or args.format in ("json", "table"):
