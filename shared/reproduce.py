@@ -48,6 +48,10 @@ class Cs358Request(_Strict):
         description="add valid implied rows (periodic rest pattern) that speed up the proof",
     )
 
+    chained: bool = Field(
+        default=False, description="keep f_i as chained integer variables instead of unrolled"
+    )
+
     @model_validator(mode="after")
     def _races_fit(self) -> Cs358Request:
         if self.races and self.days // (self.races + 1) < 1:
