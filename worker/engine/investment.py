@@ -391,7 +391,7 @@ def build_formulation(
     rows: list[Row] = []
     families: dict[str, int] = {}
     if chained:
-        chosen = [fitness_chain]
+        chosen: list[Callable[[InvestmentData], list[Row]]] = [fitness_chain]
     elif implied:
         chosen = [fitness_never_negative_where_it_can_bind]
     else:
@@ -552,8 +552,8 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 _STATUSES: tuple[SolveStatus, ...] = ("OPTIMAL", "FEASIBLE", "INFEASIBLE", "MODEL_INVALID")
 
 
-def status_of(solver: cp_model.CpSolver) -> SolveStatus:
-    name = solver.status_name()
+def status_of(solver: cp_model.CpSolver, code: cp_model.CpSolverStatus) -> SolveStatus:
+    name = solver.status_name(code)
     return next((s for s in _STATUSES if s == name), "UNKNOWN")
 
 
@@ -563,9 +563,9 @@ def solve_cs358(req: Cs358Request, progress: ProgressCallback | None = None) -> 
     model, x = to_cp_model(form)
     solver = solver_parameters(req.time_limit_s, req.workers, req.days)
     started = time.perf_counter()
-    solver.solve(model, _Progress(progress, SCALE) if progress else None)
+    code = solver.solve(model, _Progress(progress, SCALE) if progress else None)
     elapsed = time.perf_counter() - started
-    status = status_of(solver)
+    status = status_of(solver, code)
     if status not in ("OPTIMAL", "FEASIBLE"):
         return Cs358Result(
             status=status, solve_seconds=elapsed, race_days=list(data.race_days), request=req
