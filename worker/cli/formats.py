@@ -122,7 +122,7 @@ def _week_header(week: list[PlanDay]) -> str:
             phases.append(day.phase)
     minutes = sum(d.duration_min for d in week)
     load = sum(d.load for d in week)
-    first, last = week[0].date, week[-1].date
+    first, last = min(d.date for d in week), max(d.date for d in week)
     parts = [f"Week {week[0].week_number}", "/".join(phases)]
     if week[0].is_recovery_week:
         parts.append("RECOVERY")
