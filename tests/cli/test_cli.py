@@ -300,3 +300,20 @@ def test_ctrl_c_stops_the_search_and_keeps_the_best_plan() -> None:
     assert doc["cancelled"] is True and doc["status"] == "FEASIBLE"
     assert len({d["date"] for d in doc["days"]}) == 7 * 52
     assert doc["solve_seconds"] < 120
+
+
+def test_engine_failure_is_one_line_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import worker.engine
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("solver exploded")
+
+    monkeypatch.setattr(worker.engine, "solve", broken)  # fault injection only
+    monkeypatch.delenv("TRAINPLAN_DEBUG", raising=False)
+    code = main(plan_args(race_after(8), "10k", START, "--time-limit", "1"))
+    out, err = capsys.readouterr()
+    assert code == 70 and out == ""
+    assert "internal error (RuntimeError: solver exploded)" in err
+    assert "Traceback" not in err
