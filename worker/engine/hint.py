@@ -286,8 +286,9 @@ def add_heuristic_hint(pm: PlanModel) -> None:
     loads = _loads(pm, choices)
     m = pm.model
     for d, choice in enumerate(choices):
-        for code, lit in pm.primary[d].items():
-            m.add_hint(lit, code == choice.primary)
+        if pm.days[d].race is None:  # race days are fixed (a shared constant: hint once at most)
+            for code, lit in pm.primary[d].items():
+                m.add_hint(lit, code == choice.primary)
         for lit in pm.doubles[d].values():
             m.add_hint(lit, False)
         s = pm.strength[d]

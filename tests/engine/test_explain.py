@@ -1,0 +1,32 @@
+"""Infeasible requests answer with the runner's clashing limits, in words."""
+
+from __future__ import annotations
+
+from shared.planning import Athlete
+from tests.engine.conftest import request_for
+from worker.engine import solve
+
+
+def test_too_few_hours_for_a_marathon_names_hours_and_long_run() -> None:
+    result = solve(request_for("marathon", 16, athlete=Athlete(weekly_hours=2)))
+    assert result.status == "INFEASIBLE"
+    assert result.days == []
+    text = " ".join(result.conflicts)
+    assert "2 training hours per week" in text
+    assert "long run" in text or "runs per week" in text
+
+
+def test_starting_fatigue_too_high_names_the_form_floor() -> None:
+    result = solve(request_for("10k", 10, athlete=Athlete(ctl=40, atl=110)))
+    assert result.status == "INFEASIBLE"
+    assert len(result.conflicts) == 1
+    assert "form (TSB) never below -30" in result.conflicts[0]
+    assert "-70" in result.conflicts[0]
+
+
+def test_rest_days_against_minimum_runs() -> None:
+    result = solve(request_for("half", 10, athlete=Athlete(rest_days=5)))
+    assert result.status == "INFEASIBLE"
+    text = " ".join(result.conflicts)
+    assert "5 full rest day(s)" in text and "3 runs per week" in text
+    assert "weekly hours" not in text  # hours are not to blame
