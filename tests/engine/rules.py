@@ -174,6 +174,9 @@ def violations(days: list[PlanDay], request: PlanRequest, schema: TrainingSchema
     for i in range(n - 1):
         if hardish[i] and hardish[i + 1]:
             out.append(f"{dates[i]}: hard sessions on consecutive days")
+    for i in range(n - 3):
+        if sum(longrun[i : i + 4]) > 1:
+            out.append(f"{dates[i]}: two long runs within 4 days")
     win = rules.strength_window_days
     for i in range(n - win + 1):
         if sum(strength[i : i + win]) > 1:

@@ -30,6 +30,8 @@ from worker.engine.templates import race_session
 CONSTRAINT_SCALE = 100_000
 OBJECTIVE_SCALE = 10_000
 
+# Two long runs never fall within this many consecutive days (Sunday, then Thursday at the earliest).
+LONG_RUN_SPACING = 4
 HARD_INTENSITIES = frozenset({"moderate", "hard", "race"})
 
 GROUPS = (
@@ -339,7 +341,8 @@ def minimum_runs_per_week(pm: PlanModel) -> None:
 
 
 def long_run_each_training_week(pm: PlanModel) -> None:
-    """Exactly one long run per full non-taper week, at most one in any other week."""
+    """Exactly one long run per full non-taper week, at most one in any other week,
+    and long runs at least `LONG_RUN_SPACING` days apart across week boundaries."""
     rules = pm.request.rules
     for week in pm.calendar.weeks:
         longs = _sum(pm.long_expr(d) for d in week.days)
@@ -347,6 +350,9 @@ def long_run_each_training_week(pm: PlanModel) -> None:
             pm.add(longs == 1, "long_run")
         else:
             pm.model.add(longs <= 1)
+    n = len(pm.days)
+    for d in range(n - LONG_RUN_SPACING + 1):
+        pm.add(_sum(pm.long_expr(t) for t in range(d, d + LONG_RUN_SPACING)) <= 1, "long_run")
 
 
 def intensity_mix(pm: PlanModel) -> None:
