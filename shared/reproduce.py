@@ -107,7 +107,10 @@ class TriParameters(_Strict):
 
     start_fitness: float = Field(default=50.0, ge=0, description="per sport, as in the seed")
     weekly_retention: float = Field(
-        default=0.93, gt=0, le=1, description="share of fitness kept after a week (decay)"
+        default=0.95,
+        gt=0,
+        le=1,
+        description="share of fitness kept after a week: the seed's 'slightly depreciated'",
     )
     fatigue_window_days: int = Field(default=6, ge=1, le=14)
     fatigue_decay_per_day: float = Field(
