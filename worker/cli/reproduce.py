@@ -1,0 +1,127 @@
+"""`trainplan reproduce {cs358,trischedule}`: rebuild the seed systems inside the engine."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+
+from shared.reproduce import SPORTS, Cs358Request, Cs358Result, TriRequest, TriResult
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "reproduce",
+        help="reproduce a seed system's model (CS358 MIP, triathlon scheduler)",
+        description="Rebuild an earlier system's model in the engine and solve it with CP-SAT.",
+    )
+    sub = parser.add_subparsers(dest="seed", metavar="SEED")
+    sub.required = True
+
+    cs = sub.add_parser("cs358", help="the CS358 investment-return MIP (exact formulation)")
+    cs.add_argument("--days", type=int, required=True, help="plan length N")
+    cs.add_argument("--rest-days", type=int, required=True, help="off days per 7-day window")
+    cs.add_argument("--baseline", type=int, required=True, help="fitness on day 0")
+    cs.add_argument("--races", type=int, default=None, help="K races (default: the seed rule)")
+    cs.add_argument("--max-runs-per-day", type=int, default=1, choices=(1, 2))
+    cs.add_argument("--time-limit", type=float, default=60.0, help="seconds")
+    cs.add_argument("--workers", type=int, default=2)
+    cs.add_argument("--json", action="store_true", help="print one JSON object")
+    cs.set_defaults(func=run_cs358)
+
+    tri = sub.add_parser("trischedule", help="the triathlon season, solved at once")
+    tri.add_argument("--start", type=_date, required=True)
+    tri.add_argument("--race-date", type=_date, required=True)
+    tri.add_argument("--weekly-hours", type=float, required=True)
+    tri.add_argument("--time-limit", type=float, default=30.0, help="seconds")
+    tri.add_argument("--workers", type=int, default=2)
+    tri.add_argument("--json", action="store_true", help="print one JSON object")
+    tri.set_defaults(func=run_trischedule)
+
+
+def _invalid(exc: ValidationError) -> int:
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "request"
+        print(f"trainplan reproduce: {where}: {err['msg']}", file=sys.stderr)
+    return 2
+
+
+def cs358_json(result: Cs358Result) -> dict[str, Any]:
+    out = result.model_dump(mode="json", exclude={"request"})
+    out["model"] = "investment"
+    return out
+
+
+def run_cs358(args: argparse.Namespace) -> int:
+    from worker.engine.investment import solve_cs358
+
+    try:
+        req = Cs358Request(
+            days=args.days,
+            rest_days=args.rest_days,
+            baseline=args.baseline,
+            races=args.races,
+            max_runs_per_day=args.max_runs_per_day,
+            time_limit_s=args.time_limit,
+            workers=args.workers,
+        )
+    except ValidationError as exc:
+        return _invalid(exc)
+    result = solve_cs358(req)
+    if args.json:
+        print(json.dumps(cs358_json(result)))
+    else:
+        print(
+            f"status {result.status}  f_N {result.objective}  bound {result.bound}  "
+            f"{result.solve_seconds:.2f}s  races {result.race_days}  bonus {result.bonus_days}"
+        )
+        for d in result.days:
+            kinds = [k for k in ("easy", "medium", "hard", "strength", "off") if getattr(d, k)]
+            print(f"day {d.day:4d}  {'+'.join(kinds) or '-':20s} fitness {d.fitness:g}")
+    return 0 if result.status in ("OPTIMAL", "FEASIBLE") else 2
+
+
+def tri_json(result: TriResult) -> dict[str, Any]:
+    return result.model_dump(mode="json")
+
+
+def run_trischedule(args: argparse.Namespace) -> int:
+    from worker.engine.triathlon import solve_trischedule
+
+    try:
+        req = TriRequest(
+            start=args.start,
+            race_date=args.race_date,
+            weekly_hours=args.weekly_hours,
+            time_limit_s=args.time_limit,
+            workers=args.workers,
+        )
+    except ValidationError as exc:
+        return _invalid(exc)
+    result = solve_trischedule(req)
+    if args.json:
+        print(json.dumps(tri_json(result)))
+    else:
+        print(f"status {result.status}  objective {result.objective}  bound {result.bound}")
+        print(f"{'sport':6s} {'ours':>9s} {'seed':>9s}")
+        for s in SPORTS:
+            ours = result.final_fitness.get(s, float("nan"))
+            print(f"{s:6s} {ours:9.2f} {result.seed_final_fitness[s]:9.2f}")
+        print(result.comparison_note)
+        for w in result.weeks:
+            fit = " ".join(f"{s} {w.fitness[s]:7.2f}" for s in SPORTS)
+            print(
+                f"week {w.week_number:2d} {w.phase:5s} {w.hours:5.2f}/{w.hours_cap:5.2f} h  {fit}"
+            )
+    return 0 if result.status in ("OPTIMAL", "FEASIBLE") else 2
