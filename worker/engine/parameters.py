@@ -23,6 +23,9 @@ def configure(solver: cp_model.CpSolver, request: PlanRequest) -> None:
     p.relative_gap_limit = request.gap_limit
     p.max_presolve_iterations = 1
     p.cp_model_probing_level = 0
+    # CP-SAT's own SIGINT handler aborts the process when the solve runs off the main
+    # thread (CLI, Celery); cancellation goes through the engine's Event instead.
+    p.catch_sigint_signal = False
     if request.workers >= 2:
         p.subsolvers.append("max_lp")
         p.subsolvers.append("default_lp")
