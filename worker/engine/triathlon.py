@@ -59,13 +59,13 @@ def load_catalogue(text: str | None = None) -> list[TriWorkout]:
         blocks = [b.strip() for b in (row["week_blocks"] or "").split(";") if b.strip()]
         catalogue.append(
             TriWorkout(
-                sport=row["sport"].strip(),  # type: ignore[arg-type]
+                sport=row["sport"].strip(),
                 name=row["name"].strip(),
                 intensity=int(row["intensity"]),
                 duration_min=int(row["duration"]),
                 fatigue=float(row["fatigue_increase"]),
                 fitness_gain=float(row["fitness_gain"]),
-                excluded_phases=blocks,  # type: ignore[arg-type]
+                excluded_phases=blocks,
             )
         )
     return catalogue
@@ -93,8 +93,8 @@ def season_calendar(days: int, weekly_hours: float, params: TriParameters) -> li
     race, peak = 1, min(2, max(count - 1, 0))
     rest = count - race - peak
     base = math.ceil(rest * 0.6)
-    phases: list[TriPhase] = ["base"] * base + ["build"] * (rest - base)
-    phases += ["peak"] * peak + ["race"] * race
+    counts: dict[TriPhase, int] = {"base": base, "build": rest - base, "peak": peak, "race": race}
+    phases: list[TriPhase] = [ph for ph in PHASES for _ in range(counts[ph])]
     lead = days - 7 * (count - 1)  # length of the first (possibly partial) week
     weeks = []
     in_block = 0
@@ -162,7 +162,7 @@ class TriModel:
     x: dict[tuple[int, int], cp_model.IntVar]  # (day, workout index) -> chosen
     gain: dict[tuple[int, str], cp_model.IntVar]  # (day, sport) -> GAIN_SCALE·fitness gain
     fatigue: dict[tuple[int, str], cp_model.IntVar]  # (day, sport) -> fatigue added that day
-    fitness_end: dict[str, cp_model.LinearExprT]  # scaled by FIT_SCALE·GAIN_SCALE
+    fitness_end: dict[str, cp_model.LinearExpr]  # scaled by FIT_SCALE·GAIN_SCALE
 
 
 def _by_sport(data: TriData, sport: str) -> set[int]:
@@ -235,12 +235,12 @@ def same_workout_spaced_out(m: TriModel, data: TriData) -> None:
                 m.model.add_at_most_one(window)
 
 
-def _fitness_at(m: TriModel, data: TriData, sport: str, t: int) -> cp_model.LinearExprT:
+def _fitness_at(m: TriModel, data: TriData, sport: str, t: int) -> cp_model.LinearExpr:
     """Scaled fitness of `sport` after t days: start·ρ^t + Σ_{d<t} gain_d·ρ^(t-1-d)."""
     rho = data.daily_retention
     start = round(FIT_SCALE * GAIN_SCALE * data.params.start_fitness * rho**t)
-    terms = [round(FIT_SCALE * rho ** (t - 1 - d)) * m.gain[d, sport] for d in range(t)]
-    return start + sum(terms)
+    coefs = [round(FIT_SCALE * rho ** (t - 1 - d)) for d in range(t)]
+    return cp_model.LinearExpr.weighted_sum([m.gain[d, sport] for d in range(t)], coefs) + start
 
 
 def fitness_stays_balanced(m: TriModel, data: TriData) -> None:
@@ -248,7 +248,7 @@ def fitness_stays_balanced(m: TriModel, data: TriData) -> None:
     bound = round(FIT_SCALE * GAIN_SCALE * data.params.max_divergence)
     for week in data.weeks:
         t = week.first_day + week.days
-        fit = {s: _fitness_at(m, data, s, t) for s in SPORTS}
+        fit: dict[str, cp_model.LinearExpr] = {s: _fitness_at(m, data, s, t) for s in SPORTS}
         for i, a in enumerate(SPORTS):
             for b in SPORTS[i + 1 :]:
                 m.model.add(fit[a] - fit[b] <= bound)
@@ -273,12 +273,12 @@ def build_model(data: TriData) -> TriModel:
     x = {
         (d, j): model.new_bool_var(f"x_{d}_{j}") for d in range(data.days) for j in data.allowed(d)
     }
-    gain = {
+    gain: dict[tuple[int, str], cp_model.IntVar] = {
         (d, s): model.new_int_var(0, 10_000, f"gain_{d}_{s}")
         for d in range(data.days)
         for s in SPORTS
     }
-    fat = {
+    fat: dict[tuple[int, str], cp_model.IntVar] = {
         (d, s): model.new_int_var(0, 10_000, f"fat_{d}_{s}")
         for d in range(data.days)
         for s in SPORTS
@@ -412,6 +412,10 @@ def solve_trischedule(req: TriRequest) -> TriResult:
     hint = greedy_plan(data)
     for (d, j), v in m.x.items():
         m.model.add_hint(v, j in hint.get(d, []))
+    for (d, sport), v in m.gain.items():
+        picked = [data.catalogue[j] for j in hint.get(d, []) if data.catalogue[j].sport == sport]
+        m.model.add_hint(v, sum(round(GAIN_SCALE * w.fitness_gain) for w in picked))
+        m.model.add_hint(m.fatigue[d, sport], sum(round(w.fatigue) for w in picked))
     solver = solver_parameters(req.time_limit_s, req.workers)
     started = time.perf_counter()
     code = solver.solve(m.model)
