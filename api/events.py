@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import cast
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from api.errors import ApiError
 from shared import events
 from shared.documents import TERMINAL_STATES, Job, ProgressEvent
 from shared.names import events_key
 from shared.settings import Settings
+
+log = logging.getLogger(__name__)
 
 BLOCK_MS = 5_000
 STREAM_ID = re.compile(r"^\d+-\d+$")
@@ -62,7 +66,12 @@ async def follow(
     key = events_key(settings.redis_prefix, job.id)
     last = after
     while True:
-        reply = cast(StreamReply, await redis.xread({key: last}, block=BLOCK_MS, count=100))
+        try:
+            reply = cast(StreamReply, await redis.xread({key: last}, block=BLOCK_MS, count=100))
+        except RedisError as exc:
+            # End the stream; the client reconnects with Last-Event-ID and loses nothing.
+            log.warning("event stream of job %s interrupted: %s", job.id, exc)
+            return
         if not reply:
             # Quiet stream: a job that ended without a readable terminal event (its stream
             # expired) still ends the feed, from the job document.

@@ -35,7 +35,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings = settings
         app.state.db = mongo[settings.mongodb_db]
         app.state.redis = Redis.from_url(
-            settings.redis_url, decode_responses=True, socket_connect_timeout=3
+            settings.redis_url,
+            decode_responses=True,
+            socket_connect_timeout=3,
+            # Above the blocking XREAD of event streams (api.events.BLOCK_MS).
+            socket_timeout=30,
         )
         app.state.celery = create_celery(settings)
         try:

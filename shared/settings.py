@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import math
 import os
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 def available_cpus() -> int:
-    """CPUs this process may use (honours container CPU sets, unlike os.cpu_count)."""
+    """CPUs this process may use: its CPU set, capped by a cgroup v2 CPU quota (containers
+    started with `--cpus` / compose `cpus:` see every host CPU but may only use the quota)."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+        cpus = os.cpu_count() or 1
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+        if quota != "max":
+            cpus = min(cpus, math.ceil(int(quota) / int(period)))
+    except (OSError, ValueError):
+        pass
+    return max(1, cpus)
 
 
 class Settings(BaseSettings):

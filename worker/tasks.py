@@ -36,3 +36,9 @@ def generate_plan(self: Task, job_id: str) -> None:
         # MongoDB or Redis went away: try again later; the job document counts attempts.
         log.warning("job %s: %s; retrying", job_id, exc)
         raise self.retry(countdown=5, exc=exc) from exc
+    except Exception:
+        # A bug, not bad luck: retrying would fail the same way. End the job so clients
+        # following its events are told, instead of waiting on a job that never finishes.
+        log.exception("job %s failed unexpectedly", job_id)
+        if job.attempt:
+            job.finish("failed", error="internal error while planning; it has been logged")

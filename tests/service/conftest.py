@@ -26,6 +26,14 @@ from pymongo.database import Database
 from worker.cli.stack import free_port, private_redis, self_command
 
 STARTUP_TIMEOUT_S = 90
+# A guard against a hung stream, not an assertion on speed: each test takes seconds.
+TEST_TIMEOUT_S = 240
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/service/" in item.nodeid and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(TEST_TIMEOUT_S))
 
 
 def _redis_answers(url: str) -> bool:

@@ -46,6 +46,7 @@ def register(subparsers: Any) -> None:
     worker.add_argument("--pool", choices=["prefork", "solo", "threads"], default="prefork")
     worker.add_argument("--name", default=None, help="node name (default: worker-<pid>@<host>)")
     worker.add_argument("--log-level", default="INFO")
+    worker.add_argument("--events", action="store_true", help="send task events (for Flower)")
     worker.set_defaults(func=run_worker)
 
 
@@ -86,6 +87,7 @@ def run_worker(args: argparse.Namespace) -> int:
         f"--hostname={args.name or f'worker-{os.getpid()}@%h'}",
         "--without-gossip",
         "--without-mingle",
+        *(["--task-events"] if args.events else []),
     ]
     app.worker_main(argv)
     return 0
