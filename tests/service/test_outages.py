@@ -8,6 +8,7 @@ import httpx
 
 from api.main import create_app
 from shared.settings import Settings
+from tests.service.conftest import Stack
 from worker.cli.stack import free_port
 
 
@@ -23,7 +24,7 @@ def dead_url(scheme: str) -> str:
     return f"{scheme}://127.0.0.1:{free_port()}"  # nothing listens there
 
 
-def test_mongodb_down_gives_503_with_a_message(stack: object) -> None:
+def test_mongodb_down_gives_503_with_a_message() -> None:
     settings = Settings(mongodb_url=dead_url("mongodb"), mongodb_timeout_ms=300, redis_prefix="x")
     ready = asyncio.run(call(settings, "GET", "/readyz"))
     assert ready.status_code == 503
@@ -33,10 +34,7 @@ def test_mongodb_down_gives_503_with_a_message(stack: object) -> None:
     assert "MongoDB" in response.json()["detail"]
 
 
-def test_redis_down_gives_503_with_a_message(stack: object) -> None:
-    from tests.service.conftest import Stack
-
-    assert isinstance(stack, Stack)
+def test_redis_down_gives_503_with_a_message(stack: Stack) -> None:
     settings = Settings(
         mongodb_url=stack.mongodb_url, mongodb_db=stack.db_name, redis_url=dead_url("redis") + "/0"
     )
