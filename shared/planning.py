@@ -106,6 +106,9 @@ class PlanRequest(StrictModel):
 
     races: list[Race] = Field(min_length=1, max_length=20)
     start: date | None = Field(default=None, description="default: Monday-aligned, backwards")
+    earliest_start: date | None = Field(
+        default=None, description="a default start never falls before this date (e.g. today)"
+    )
     athlete: Athlete = Field(default_factory=Athlete)
     schema_: TrainingSchema | None = Field(
         default=None, alias="schema", description="default: built-in template of the A race"

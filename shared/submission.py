@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import date
 
 from pydantic import ValidationError
 
@@ -82,6 +83,7 @@ def build_plan_request(
         return PlanRequest(
             races=[goal, *body.other_races],
             start=body.start,
+            earliest_start=date.today(),
             athlete=athlete,
             schema_=schema,
             rules=rules,

@@ -90,3 +90,18 @@ def test_start_date_given_mid_week_is_kept() -> None:
     assert result.days[0].date == start
     assert result.days[0].week_number == 1 and result.days[0].day_of_week == 2
     assert violations(result.days, request, schema_for(request)) == []
+
+
+def test_default_start_never_before_earliest_start() -> None:
+    race = date(2027, 4, 18)
+    today = race - timedelta(days=40)  # closer than the 18-week marathon template
+    request = PlanRequest(
+        races=[Race(date=race, distance="marathon")],
+        earliest_start=today,
+        time_limit_s=3,
+        gap_limit=0.02,
+    )
+    cal = build_calendar(request, schema_for(request))
+    assert cal.start == today
+    far = PlanRequest(races=[Race(date=race, distance="marathon")], earliest_start=date(2026, 1, 1))
+    assert build_calendar(far, schema_for(far)).start.weekday() == 0  # the template length fits

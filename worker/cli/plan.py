@@ -128,6 +128,8 @@ def request_data(args: argparse.Namespace) -> dict[str, Any]:
     for dest, field in _REQUEST_FLAGS.items():
         if getattr(args, dest) is not None:
             data[field] = getattr(args, dest)
+    if args.start is None:
+        data["earliest_start"] = date.today()  # a default plan starts today at the earliest
     return data
 
 

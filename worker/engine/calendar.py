@@ -62,7 +62,14 @@ def default_start(race_date: date, plan_weeks: int) -> date:
 
 
 def plan_start(request: PlanRequest, schema: TrainingSchema) -> date:
-    return request.start or default_start(request.goal.date, schema.plan_weeks)
+    """The given start, else Monday-aligned backwards, but not before `earliest_start`
+    (a race closer than the template's length gets a shorter plan from that day)."""
+    if request.start is not None:
+        return request.start
+    start = default_start(request.goal.date, schema.plan_weeks)
+    if request.earliest_start is not None and start < request.earliest_start:
+        return request.earliest_start
+    return start
 
 
 def _training_phases(n_weeks: int) -> list[Phase]:
