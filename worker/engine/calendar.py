@@ -25,6 +25,10 @@ class Day:
     available_min: int | None  # None = no limit; 0 = unavailable
     race: Race | None
 
+    def fits(self, minutes: int) -> bool:
+        """Whether `minutes` of training fit this day's availability."""
+        return self.available_min is None or minutes <= self.available_min
+
 
 @dataclass(frozen=True)
 class Week:

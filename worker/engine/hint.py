@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shared.planning import SessionTemplate
-from worker.engine.calendar import Day, Week
+from worker.engine.calendar import Week
 from worker.engine.model import PlanModel
 from worker.engine.response import simulate
 
@@ -37,15 +37,11 @@ def _options(
     ]
 
 
-def _fits(day: Day, minutes: int) -> bool:
-    return day.available_min is None or minutes <= day.available_min
-
-
 def _plan_week(
     pm: PlanModel, week: Week, budget: float, last_used: dict[str, int]
 ) -> dict[int, _DayChoice]:
     """One week on the classic pattern within `budget` minutes."""
-    rules, athlete = pm.request.rules, pm.request.athlete
+    athlete = pm.request.athlete
     rest_code = pm.catalogue.rest.code
     days = [pm.days[d] for d in week.days]
     out: dict[int, _DayChoice] = {}
@@ -70,7 +66,7 @@ def _plan_week(
                 _options(pm, day.index, ("long",), ("easy",)), key=lambda s: -s.duration_min
             )
             pick = next(
-                (s for s in longs if s.duration_min <= 0.4 * budget and _fits(day, s.duration_min)),
+                (s for s in longs if s.duration_min <= 0.4 * budget and day.fits(s.duration_min)),
                 None,
             )
             if pick is None and longs and week.full and not week.has_taper:
@@ -114,7 +110,7 @@ def _plan_week(
             for s in _options(pm, day.index, ("run",), _QUALITY)
             if day.index - last_used.get(s.code, -99) > pm.request.rules.variety_window_days
             and s.duration_min <= quality_budget
-            and _fits(day, s.duration_min)
+            and day.fits(s.duration_min)
         ]
         if not opts:
             continue
@@ -130,14 +126,11 @@ def _plan_week(
     for i, day in enumerate(free):
         share = budget / (len(free) - i)
         easy = sorted(_options(pm, day.index, ("run",), ("easy",)), key=lambda s: -s.duration_min)
-        pick = next(
-            (s for s in easy if s.duration_min <= share and _fits(day, s.duration_min)), None
-        )
+        pick = next((s for s in easy if s.duration_min <= share and day.fits(s.duration_min)), None)
         if pick is None:
-            pick = next((s for s in reversed(easy) if _fits(day, s.duration_min)), None)
+            pick = next((s for s in reversed(easy) if day.fits(s.duration_min)), None)
         out[day.index] = _DayChoice(pick.code if pick else rest_code)
         budget -= pm.sessions[out[day.index].primary].duration_min
-    del rules
     return out
 
 
@@ -154,8 +147,7 @@ def _place_strength(pm: PlanModel, choices: list[_DayChoice]) -> None:
         if s is None or not ok_day or d - last < max(window, 3):
             continue
         day = pm.days[d]
-        if not _fits(
-            day,
+        if not day.fits(
             sess.duration_min
             + (pm.catalogue.strength.duration_min if pm.catalogue.strength else 0),
         ):

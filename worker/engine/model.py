@@ -195,10 +195,6 @@ def _race_template(pm: PlanModel, day: Day) -> SessionTemplate:
     return race_session(day.race.distance)
 
 
-def _fits(day: Day, s: SessionTemplate) -> bool:
-    return day.available_min is None or s.duration_min <= day.available_min
-
-
 def create_variables(pm: PlanModel) -> None:
     m, cat = pm.model, pm.catalogue
     pm.sessions = {s.code: s for s in [cat.rest, *cat.runs]}
@@ -220,11 +216,11 @@ def create_variables(pm: PlanModel) -> None:
             for s in cat.runs:
                 if day.phase not in s.phases:
                     continue
-                if not _fits(day, s) and not pm.diagnose:
+                if not day.fits(s.duration_min) and not pm.diagnose:
                     continue
                 lit = m.new_bool_var(f"{s.code}_{d}")
                 prim[s.code] = lit
-                if not _fits(day, s):
+                if not day.fits(s.duration_min):
                     pm.add(lit == 0, "availability")
             usable = day.available_min is None or day.available_min > 0 or pm.diagnose
             if usable and cat.strength is not None and day.phase in cat.strength.phases:
