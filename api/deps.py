@@ -10,6 +10,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from redis.asyncio import Redis
 from starlette.requests import HTTPConnection
 
+from api.auth import current_tenant
 from shared.settings import Settings
 
 
@@ -37,3 +38,5 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 DbDep = Annotated[AsyncDatabase[dict[str, Any]], Depends(get_db)]
 RedisDep = Annotated[Redis, Depends(get_redis)]
 CeleryDep = Annotated[Celery, Depends(get_celery)]
+# The caller's tenant (from its API key): every read and write is scoped to it.
+TenantDep = Annotated[str, Depends(current_tenant)]

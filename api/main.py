@@ -8,11 +8,14 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
 from redis.asyncio import Redis
 
+from api.auth import API_KEY_HEADER, KeyCache
 from api.errors import install_error_handlers
+from api.limits import BodySizeLimit
 from api.routers import health, jobs, plans, runners, schemas
 from shared.indexes import INDEXES
 from shared.settings import Settings, get_settings
@@ -33,6 +36,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             mongodb_url, tz_aware=True, serverSelectionTimeoutMS=settings.mongodb_timeout_ms
         )
         app.state.settings = settings
+        app.state.configured_keys = settings.configured_keys
+        app.state.key_cache = KeyCache(settings.api_key_cache_s)
         app.state.db = mongo[settings.mongodb_db]
         app.state.redis = Redis.from_url(
             settings.redis_url,
@@ -58,6 +63,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=[API_KEY_HEADER, "Content-Type", "Idempotency-Key", "Last-Event-ID"],
+        )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     for router in (health.router, runners.router, schemas.router, plans.router, jobs.router):
         app.include_router(router)
     return app

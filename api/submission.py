@@ -25,11 +25,11 @@ from shared.submission import SubmissionError, build_plan_request
 from worker.engine import validate
 
 
-def job_id_for(runner_id: str, idempotency_key: str | None) -> str:
+def job_id_for(tenant: str, runner_id: str, idempotency_key: str | None) -> str:
     if idempotency_key is None:
         return str(ObjectId())
     # The key names the job: a retried POST lands on the same document.
-    return hashlib.sha256(f"{runner_id}\0{idempotency_key}".encode()).hexdigest()[:24]
+    return hashlib.sha256(f"{tenant}\0{runner_id}\0{idempotency_key}".encode()).hexdigest()[:24]
 
 
 def request_fingerprint(runner_id: str, body: GenerateRequest) -> str:
@@ -43,13 +43,14 @@ async def submit(
     redis: Redis,
     celery: Celery,
     settings: Settings,
+    tenant: str,
     runner_id: str,
     body: GenerateRequest,
     idempotency_key: str | None,
 ) -> tuple[Job, bool]:
     """Returns the job and whether it was created now (False: an idempotent replay)."""
-    runner = await store.get_runner(db, runner_id)
-    schema = await store.get_schema(db, body.schema_id)
+    runner = await store.get_runner(db, tenant, runner_id)
+    schema = await store.get_schema(db, tenant, body.schema_id)
     try:
         request = build_plan_request(
             RunnerIn.model_validate(runner.model_dump(include=set(RunnerIn.model_fields))),
@@ -70,10 +71,11 @@ async def submit(
         raise ApiError(422, "this plan cannot be made: " + "; ".join(problems), problems)
 
     now = datetime.now(UTC)
-    job_id = job_id_for(runner_id, idempotency_key)
+    job_id = job_id_for(tenant, runner_id, idempotency_key)
     fingerprint = request_fingerprint(runner_id, body)
     doc: dict[str, Any] = {
         "_id": job_id,
+        "tenant_id": tenant,
         "runner_id": runner_id,
         "schema_id": body.schema_id,
         "state": "queued",
@@ -90,7 +92,7 @@ async def submit(
     try:
         await jobs.insert_one(doc)
     except DuplicateKeyError:
-        existing = await jobs.find_one({"_id": job_id})
+        existing = await jobs.find_one({"_id": job_id, "tenant_id": tenant})
         if existing is None:  # deleted in between (a failed enqueue): treat as new
             raise ApiError(409, "a request with this Idempotency-Key is in flight; retry") from None
         if existing.get("request_fingerprint") != fingerprint:

@@ -6,9 +6,9 @@ MongoDB documents use string `_id`s; the models read `_id` and expose it as `id`
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstraints
 
 from shared.planning import (
     Athlete,
@@ -25,15 +25,21 @@ TERMINAL_STATES: frozenset[str] = frozenset({"succeeded", "failed", "cancelled"}
 EventType = Literal["queued", "started", "progress", "succeeded", "failed", "cancelled"]
 
 _ID = Field(validation_alias=AliasChoices("_id", "id"))
+# Keys users choose that become MongoDB field names: no `$` operators, no `.` paths.
+FieldName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,39}$")]
 
 
 class RunnerIn(Athlete):
     """A runner's profile. Fitness is given as CTL/ATL, or derived from recent daily loads."""
 
     name: str = Field(min_length=1, max_length=120)
-    sports: list[str] = Field(default_factory=lambda: ["run"], max_length=5)
-    thresholds: dict[str, float] = Field(
-        default_factory=dict, description="e.g. threshold_pace_s_per_km, threshold_hr, ftp_w"
+    sports: list[Annotated[str, StringConstraints(min_length=1, max_length=20)]] = Field(
+        default_factory=lambda: ["run"], max_length=5
+    )
+    thresholds: dict[FieldName, float] = Field(
+        default_factory=dict,
+        max_length=20,
+        description="e.g. threshold_pace_s_per_km, threshold_hr, ftp_w",
     )
     recent_loads: list[float] = Field(
         default_factory=list,
@@ -45,12 +51,16 @@ class RunnerIn(Athlete):
 
 
 class Runner(RunnerIn):
+    model_config = ConfigDict(extra="ignore")  # stored fields (tenant_id) stay private
+
     id: str = _ID
     created_at: datetime
 
 
 class StoredSchema(TrainingSchema):
     """A training-plan schema as listed by the API: built-in ones have ids `builtin-<distance>`."""
+
+    model_config = ConfigDict(extra="ignore")  # stored fields (tenant_id) stay private
 
     id: str = _ID
     builtin: bool = False
@@ -69,8 +79,12 @@ class GenerateRequest(BaseModel):
     other_races: list[Race] = Field(default_factory=list, max_length=19, description="B/C races")
     time_limit_s: float | None = Field(default=None, gt=0, description="default: server's")
     gap_limit: float | None = Field(default=None, ge=0, le=1)
-    athlete: dict[str, Any] = Field(default_factory=dict, description="overrides of the profile")
-    rules: dict[str, Any] = Field(default_factory=dict, description="overrides of PlanRules")
+    athlete: dict[FieldName, Any] = Field(
+        default_factory=dict, max_length=30, description="overrides of the profile"
+    )
+    rules: dict[FieldName, Any] = Field(
+        default_factory=dict, max_length=30, description="overrides of PlanRules"
+    )
 
 
 class JobProgress(BaseModel):
@@ -98,6 +112,7 @@ class PlanSummary(BaseModel):
 
 class Job(BaseModel):
     id: str = _ID
+    tenant_id: str = Field(default="", exclude=True)
     runner_id: str
     schema_id: str
     state: JobState

@@ -7,6 +7,7 @@ RUNNERS = "runner"
 SCHEMAS = "trainingplanschema"
 PLAN_DAYS = "trainingplan"
 JOBS = "background_jobs"
+API_KEYS = "api_keys"  # {_id: sha256 of the key, tenant_id, name, created_at}
 
 GENERATE_PLAN_TASK = "trainplan.generate_plan"
 

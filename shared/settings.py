@@ -6,9 +6,12 @@ import math
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.apikeys import parse_configured
 
 
 def available_cpus() -> int:
@@ -56,11 +59,27 @@ class Settings(BaseSettings):
     progress_db_interval_s: float = Field(default=1.0, ge=0, description="job doc update throttle")
     cancel_poll_interval_s: float = Field(default=0.2, gt=0, le=1)
 
+    # Access: `tenant:<sha256 of key>` entries (comma-separated), besides the keys stored in
+    # MongoDB by `trainplan keys create`. Every route but health, metrics and the page needs one.
+    api_keys: str = Field(default="", repr=False)
+    api_key_cache_s: float = Field(default=30.0, ge=0, description="revocation takes this long")
+    # Browser origins allowed to call the API; empty = CORS off.
+    cors_origins: list[str] = Field(default_factory=list)
+    max_body_bytes: int = Field(default=1_000_000, ge=1024, description="larger bodies: 413")
+    # Logs of `trainplan api` / `trainplan worker`: one JSON object per line, or plain text.
+    log_format: Literal["json", "text"] = "json"
+
     @model_validator(mode="after")
     def _limits_consistent(self) -> Settings:
         if self.solver_time_limit_s > self.solver_max_time_limit_s:
             raise ValueError("SOLVER_TIME_LIMIT_S must not exceed SOLVER_MAX_TIME_LIMIT_S")
+        parse_configured(self.api_keys)  # a malformed entry stops startup, not a request
         return self
+
+    @property
+    def configured_keys(self) -> dict[str, str]:
+        """{sha256 of key: tenant} from `API_KEYS`."""
+        return parse_configured(self.api_keys)
 
     @property
     def threads_per_solve(self) -> int:

@@ -180,6 +180,7 @@ class PlanJob:
                 plan_id=plan_id,
                 job_id=self.job_id,
                 runner_id=job["runner_id"],
+                tenant_id=job.get("tenant_id", ""),
                 date=datetime.combine(day.date, time(), tzinfo=UTC),
                 session_definition=day.session_definition,
                 lease=self.lease,

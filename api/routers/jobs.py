@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated
@@ -11,19 +12,22 @@ from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pymongo import ReturnDocument
 
 from api import store
-from api.deps import DbDep, RedisDep, SettingsDep
+from api.auth import current_tenant
+from api.deps import DbDep, RedisDep, SettingsDep, TenantDep
 from api.errors import ApiError
 from api.events import check_last_event_id, follow, publish
+from api.ids import ID_PATTERN, JobId
 from shared import names
 from shared.documents import TERMINAL_STATES, Job, ProgressEvent
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 
-WS_NOT_FOUND = 4404
+# HTTP status + 4000, the usual convention for application close codes.
+WS_CLOSE_CODES = {401: 4401, 404: 4404}
 
 
-async def existing_job(job_id: str, db: DbDep) -> Job:
-    return await store.get_job(db, job_id)
+async def existing_job(job_id: JobId, db: DbDep, tenant: TenantDep) -> Job:
+    return await store.get_job(db, tenant, job_id)
 
 
 def resume_after(last_event_id: Annotated[str | None, Header()] = None) -> str:
@@ -82,7 +86,7 @@ async def cancel_job(job: ExistingJob, db: DbDep, redis: RedisDep, settings: Set
             ),
         )
         return Job.model_validate(doc)
-    return await store.get_job(db, job_id)
+    return await store.get_job(db, job.tenant_id, job_id)
 
 
 @router.get(
@@ -100,7 +104,7 @@ async def job_events(
     """Server-Sent Events: every event so far, then live ones, ending with the terminal one
     (`succeeded`, `failed` or `cancelled`). Reconnect with `Last-Event-ID` to resume."""
     async for stream_id, event in follow(
-        redis, settings, job, after, lambda i: store.get_job(db, i)
+        redis, settings, job, after, lambda i: store.get_job(db, job.tenant_id, i)
     ):
         yield ServerSentEvent(
             id=stream_id, event=event.event, raw_data=event.model_dump_json(exclude_none=True)
@@ -117,19 +121,22 @@ async def job_websocket(
     last_event_id: Annotated[str | None, Query()] = None,
 ) -> None:
     """The same events as JSON messages `{"id": ..., "event": ..., ...}`; closes after the
-    terminal event. Resume with `?last_event_id=`."""
+    terminal event. Resume with `?last_event_id=`. The key: `X-API-Key` or `?api_key=`."""
     try:
+        tenant = await current_tenant(websocket, websocket.headers.get("x-api-key"))
+        if not re.match(ID_PATTERN, job_id):
+            raise ApiError(404, f"job {job_id!r} not found")
         after = check_last_event_id(last_event_id)
-        job = await store.get_job(db, job_id)
+        job = await store.get_job(db, tenant, job_id)
     except ApiError as exc:
-        await websocket.close(
-            code=WS_NOT_FOUND if exc.status_code == 404 else 1008, reason=exc.detail
-        )
+        # Accept, then close with a code: a refused handshake tells the client nothing.
+        await websocket.accept()
+        await websocket.close(code=WS_CLOSE_CODES.get(exc.status_code, 1008), reason=exc.detail)
         return
     await websocket.accept()
     try:
         async for stream_id, event in follow(
-            redis, settings, job, after, lambda i: store.get_job(db, i)
+            redis, settings, job, after, lambda i: store.get_job(db, tenant, i)
         ):
             await websocket.send_json(
                 {"id": stream_id, **event.model_dump(mode="json", exclude_none=True)}

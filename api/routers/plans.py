@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Response, status
 
 from api import store
-from api.deps import CeleryDep, DbDep, RedisDep, SettingsDep
-from api.errors import not_found
+from api.deps import CeleryDep, DbDep, RedisDep, SettingsDep, TenantDep
+from api.ids import PlanId, RunnerId
 from api.submission import submit
 from shared import names
 from shared.documents import (
@@ -35,10 +35,11 @@ LIST_LIMIT = 200
     },
 )
 async def generate_training_plan(
-    runner_id: str,
+    runner_id: RunnerId,
     body: GenerateRequest,
     response: Response,
     db: DbDep,
+    tenant: TenantDep,
     redis: RedisDep,
     celery: CeleryDep,
     settings: SettingsDep,
@@ -50,6 +51,7 @@ async def generate_training_plan(
         redis=redis,
         celery=celery,
         settings=settings,
+        tenant=tenant,
         runner_id=runner_id,
         body=body,
         idempotency_key=idempotency_key,
@@ -69,12 +71,14 @@ async def generate_training_plan(
 
 
 @router.get("/runners/{runner_id}/training-plans")
-async def list_training_plans(runner_id: str, db: DbDep) -> list[PlanListItem]:
+async def list_training_plans(
+    runner_id: RunnerId, db: DbDep, tenant: TenantDep
+) -> list[PlanListItem]:
     """The runner's generated plans, newest first (summaries; fetch one for its days)."""
-    await store.get_runner(db, runner_id)
+    await store.get_runner(db, tenant, runner_id)
     jobs = (
         db[names.JOBS]
-        .find({"runner_id": runner_id, "state": "succeeded"})
+        .find({"runner_id": runner_id, "state": "succeeded", "tenant_id": tenant})
         .sort("created_at", -1)
         .limit(LIST_LIMIT)
     )
@@ -91,17 +95,16 @@ async def list_training_plans(runner_id: str, db: DbDep) -> list[PlanListItem]:
 
 
 @router.get("/training-plans/{plan_id}", responses={404: {"description": "unknown plan"}})
-async def get_training_plan(plan_id: str, db: DbDep) -> TrainingPlan:
+async def get_training_plan(plan_id: PlanId, db: DbDep, tenant: TenantDep) -> TrainingPlan:
     """The plan's summary and its days (one entry per date and slot, in date order)."""
-    job = await db[names.JOBS].find_one({"plan_id": plan_id, "state": "succeeded"})
-    if job is None:
-        raise not_found("training plan", plan_id)
+    job = await store.get_plan_job(db, tenant, plan_id)
+    assert job.result is not None  # a succeeded job always has its summary
     days = db[names.PLAN_DAYS].find({"plan_id": plan_id}).sort([("date", 1), ("slot", 1)])
     return TrainingPlan(
         plan_id=plan_id,
-        job_id=job["_id"],
-        runner_id=job["runner_id"],
-        schema_id=job["schema_id"],
-        summary=job["result"],
+        job_id=job.id,
+        runner_id=job.runner_id,
+        schema_id=job.schema_id,
+        summary=job.result,
         days=[PlanDayDocument.model_validate(d) async for d in days],
     )

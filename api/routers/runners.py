@@ -8,7 +8,8 @@ from bson import ObjectId
 from fastapi import APIRouter, status
 
 from api import store
-from api.deps import DbDep
+from api.deps import DbDep, TenantDep
+from api.ids import RunnerId
 from shared import names
 from shared.documents import Runner, RunnerIn
 
@@ -16,12 +17,17 @@ router = APIRouter(prefix="/runners", tags=["runners"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-async def create_runner(body: RunnerIn, db: DbDep) -> Runner:
-    doc = {"_id": str(ObjectId()), **body.model_dump(mode="json"), "created_at": datetime.now(UTC)}
+async def create_runner(body: RunnerIn, db: DbDep, tenant: TenantDep) -> Runner:
+    doc = {
+        "_id": str(ObjectId()),
+        **body.model_dump(mode="json"),
+        "tenant_id": tenant,
+        "created_at": datetime.now(UTC),
+    }
     await db[names.RUNNERS].insert_one(doc)
     return Runner.model_validate(doc)
 
 
 @router.get("/{runner_id}", responses={404: {"description": "unknown runner"}})
-async def get_runner(runner_id: str, db: DbDep) -> Runner:
-    return await store.get_runner(db, runner_id)
+async def get_runner(runner_id: RunnerId, db: DbDep, tenant: TenantDep) -> Runner:
+    return await store.get_runner(db, tenant, runner_id)

@@ -12,7 +12,8 @@ from bson import ObjectId
 from fastapi import APIRouter, status
 
 from api import store
-from api.deps import DbDep
+from api.deps import DbDep, TenantDep
+from api.ids import SchemaId
 from shared import names
 from shared.documents import StoredSchema
 from shared.planning import TrainingSchema
@@ -24,18 +25,23 @@ LIST_LIMIT = 500
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-async def create_schema(body: TrainingSchema, db: DbDep) -> StoredSchema:
-    doc = {"_id": str(ObjectId()), **body.model_dump(mode="json"), "created_at": datetime.now(UTC)}
+async def create_schema(body: TrainingSchema, db: DbDep, tenant: TenantDep) -> StoredSchema:
+    doc = {
+        "_id": str(ObjectId()),
+        **body.model_dump(mode="json"),
+        "tenant_id": tenant,
+        "created_at": datetime.now(UTC),
+    }
     await db[names.SCHEMAS].insert_one(doc)
     return StoredSchema.model_validate(doc)
 
 
 @router.get("")
-async def list_schemas(db: DbDep) -> list[StoredSchema]:
-    stored = db[names.SCHEMAS].find().sort("created_at", 1).limit(LIST_LIMIT)
+async def list_schemas(db: DbDep, tenant: TenantDep) -> list[StoredSchema]:
+    stored = db[names.SCHEMAS].find({"tenant_id": tenant}).sort("created_at", 1).limit(LIST_LIMIT)
     return [*builtin_schemas(), *[StoredSchema.model_validate(d) async for d in stored]]
 
 
 @router.get("/{schema_id}", responses={404: {"description": "unknown schema"}})
-async def get_schema(schema_id: str, db: DbDep) -> StoredSchema:
-    return await store.get_schema(db, schema_id)
+async def get_schema(schema_id: SchemaId, db: DbDep, tenant: TenantDep) -> StoredSchema:
+    return await store.get_schema(db, tenant, schema_id)

@@ -23,6 +23,8 @@ import redis
 from pymongo import MongoClient
 from pymongo.database import Database
 
+from shared.apikeys import configured_entry, new_key
+from worker.cli.keys import store_key
 from worker.cli.stack import free_port, private_redis, self_command
 
 STARTUP_TIMEOUT_S = 90
@@ -49,6 +51,8 @@ class Stack:
         self.tmp = tmp
         self.redis_url, self.mongodb_url = redis_url, mongodb_url
         self.prefix = f"tptest-{self.sid}"
+        # One key configured through settings; others are stored in MongoDB (new_api_key).
+        self.api_key = new_key()
         self.db_name = f"trainplan_test_{self.sid}"
         self.env = {
             **os.environ,
@@ -66,6 +70,7 @@ class Stack:
             "CELERY_RESTORE_INTERVAL_S": "1",
             "PROGRESS_DB_INTERVAL_S": "0.2",
             "PYTHONUNBUFFERED": "1",
+            "API_KEYS": configured_entry("tenant-main", self.api_key),
         }
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -76,6 +81,12 @@ class Stack:
     @property
     def db(self) -> Database[dict[str, Any]]:
         return self.mongo[self.db_name]
+
+    def new_api_key(self, tenant: str) -> str:
+        """A key for another tenant, stored hashed the way `trainplan keys create` does."""
+        key = new_key()
+        store_key(self.db, tenant, key, name="test")
+        return key
 
     def log_path(self, name: str) -> Path:
         return self.tmp / f"{name}.log"
@@ -162,5 +173,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 @pytest.fixture
 def api(stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=stack.base_url, timeout=30) as client:
+    with httpx.Client(
+        base_url=stack.base_url, timeout=30, headers={"X-API-Key": stack.api_key}
+    ) as client:
         yield client

@@ -35,6 +35,11 @@ def test_dev_stack_plans_and_stops_cleanly(tmp_path: Path) -> None:
                 except httpx.HTTPError:
                     pass
                 time.sleep(0.3)
+            assert api.post("/runners", json={"name": "A"}).status_code == 401
+            # The key `trainplan dev` printed (and kept under --data-dir) is the dev tenant's.
+            key = (data / "dev-api-key").read_text().strip()
+            assert f"#key={key}" in (tmp_path / "dev.log").read_text()
+            api.headers["X-API-Key"] = key
             job_id = generate(api, create_runner(api), short_plan())
             assert events_until_terminal(api, job_id)[-1].event == "succeeded"
     finally:

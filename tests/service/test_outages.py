@@ -7,16 +7,21 @@ import asyncio
 import httpx
 
 from api.main import create_app
+from shared.apikeys import configured_entry, new_key
 from shared.settings import Settings
 from tests.service.conftest import Stack
 from worker.cli.stack import free_port
 
+KEY = new_key()
+
 
 async def call(settings: Settings, method: str, path: str, **kw: object) -> httpx.Response:
-    app = create_app(settings)
+    app = create_app(settings.model_copy(update={"api_keys": configured_entry("t", KEY)}))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://t", headers={"X-API-Key": KEY}
+        ) as client:
             return await client.request(method, path, **kw)  # type: ignore[arg-type]
 
 

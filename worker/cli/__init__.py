@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 # Optional subcommands written in parallel by others; absent modules are skipped.
-_OPTIONAL_COMMANDS = ("worker.cli.stack", "worker.cli.reproduce")
+_OPTIONAL_COMMANDS = ("worker.cli.stack", "worker.cli.reproduce", "worker.cli.keys")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from shared.apikeys import configured_entry
+
 DATA_DIR = Path(".data")
 
 
@@ -146,6 +148,20 @@ def embedded_mongodb(data_dir: Path) -> Iterator[str]:
         server.stop()
 
 
+def dev_api_key(data_dir: Path) -> str:
+    """The development tenant's key, kept under the data dir so it survives restarts."""
+    from shared.apikeys import new_key
+
+    path = data_dir / "dev-api-key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = new_key()
+    path.write_text(key + "\n")
+    path.chmod(0o600)
+    return key
+
+
 def self_command(*args: str) -> list[str]:
     """`trainplan ARGS` with this interpreter (works without the console script on PATH)."""
     entry = "import sys; from worker.cli import main; sys.exit(main())"
@@ -168,6 +184,10 @@ def run_dev(args: argparse.Namespace) -> int:
         if not env.get("MONGODB_URL"):
             env["MONGODB_URL"] = stack.enter_context(embedded_mongodb(args.data_dir))
             print(f"trainplan dev: embedded MongoDB (SecantusDB) at {env['MONGODB_URL']}")
+        key = dev_api_key(args.data_dir)
+        env["API_KEYS"] = ",".join(
+            filter(None, [env.get("API_KEYS"), configured_entry("dev", key)])
+        )
         procs = [
             subprocess.Popen(
                 self_command("api", "--host", args.host, "--port", str(args.port)), env=env
@@ -178,6 +198,8 @@ def run_dev(args: argparse.Namespace) -> int:
             ],
         ]
         print(f"trainplan dev: API on http://{args.host}:{args.port} (docs at /docs); Ctrl-C stops")
+        print(f"trainplan dev: API key of tenant 'dev' (X-API-Key header): {key}")
+        print(f"trainplan dev: web page: http://{args.host}:{args.port}/#key={key}", flush=True)
         try:
             while all(p.poll() is None for p in procs):
                 time.sleep(0.5)
