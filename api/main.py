@@ -16,6 +16,7 @@ from redis.asyncio import Redis
 from api.auth import API_KEY_HEADER, KeyCache
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit
+from api.metrics import install as install_metrics
 from api.routers import health, jobs, plans, runners, schemas
 from shared.indexes import INDEXES
 from shared.settings import Settings, get_settings
@@ -73,4 +74,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     for router in (health.router, runners.router, schemas.router, plans.router, jobs.router):
         app.include_router(router)
+    install_metrics(app)
     return app
