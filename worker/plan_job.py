@@ -31,6 +31,7 @@ from shared.submission import SubmissionError, build_plan_request
 from worker.builtin_schemas import find_builtin
 from worker.cancel import CancelWatcher
 from worker.engine import InvalidRequest, solve
+from worker.metrics import record_finished
 from worker.progress import ProgressReporter, make_event, publish
 
 log = logging.getLogger(__name__)
@@ -225,6 +226,7 @@ class PlanJob:
                 self.attempt,
             )
             return
+        record_finished(self.db, self.job_id, state, fields.get("result"))
         self.emit(
             state,
             state,
