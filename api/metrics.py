@@ -14,13 +14,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import re
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    disable_created_metrics,
+)
 from prometheus_client.core import (
     CounterMetricFamily,
     GaugeMetricFamily,
@@ -30,7 +37,7 @@ from prometheus_client.core import (
 from prometheus_client.exposition import generate_latest
 from prometheus_client.process_collector import ProcessCollector
 from pymongo.errors import PyMongoError
-from starlette.routing import BaseRoute, Match, Mount, Router
+from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared import names
@@ -69,38 +76,33 @@ class HttpMetrics:
         self.latency.labels(method, route, str(status)).observe(seconds)
 
 
-def route_template(route: BaseRoute) -> str:
+# Requests about one job: their log records carry its id.
+JOB_PATH = re.compile(r"^/jobs/([A-Za-z0-9_\-]{1,64})(?:/|$)")
+
+
+def route_label(scope: Scope) -> str:
+    """The template of the route that answered (set by the router while handling)."""
+    # FastAPI's view of an included route has the full path (include-time prefixes too).
+    context = scope.get("fastapi", {}).get("effective_route_context")
+    route = scope.get("route")
+    path = getattr(context, "path", None) or getattr(route, "path", None)
     if isinstance(route, Mount):
         return f"{route.path}/{{path:path}}"
-    return str(getattr(route, "path", UNMATCHED))
-
-
-def resolve(routes: Sequence[BaseRoute], scope: Scope) -> tuple[str, Mapping[str, Any]]:
-    """The template and path parameters of the route this request goes to (as the router
-    will decide: first full match, else the first path-only match, which answers 405)."""
-    partial: str | None = None
-    for route in routes:
-        match, child = route.matches(scope)
-        if match is Match.FULL:
-            return route_template(route), child.get("path_params", {})
-        if match is Match.PARTIAL and partial is None:
-            partial = route_template(route)
-    return partial or UNMATCHED, {}
+    return str(path) if path else UNMATCHED
 
 
 class RequestMetrics:
     """Counts every HTTP request; binds `job_id` to the logs of requests about one job."""
 
-    def __init__(self, app: ASGIApp, *, router: Router, metrics: HttpMetrics) -> None:
-        self.app, self.router, self.metrics = app, router, metrics
+    def __init__(self, app: ASGIApp, *, metrics: HttpMetrics) -> None:
+        self.app, self.metrics = app, metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        route, params = resolve(self.router.routes, scope)
-        job_id = params.get("job_id")
-        token = bind_job_id(str(job_id)) if job_id is not None else None
+        job = JOB_PATH.match(scope["path"])
+        token = bind_job_id(job.group(1)) if job else None
         start = time.perf_counter()
         status, elapsed = 500, None
 
@@ -115,7 +117,7 @@ class RequestMetrics:
         finally:
             if elapsed is None:  # failed before answering: the server answers 500
                 elapsed = time.perf_counter() - start
-            self.metrics.observe(scope["method"], route, status, elapsed)
+            self.metrics.observe(scope["method"], route_label(scope), status, elapsed)
             if token is not None:
                 unbind_job_id(token)
 
@@ -227,6 +229,7 @@ async def metrics(request: Request) -> Response:
 
 def install(app: FastAPI) -> None:
     """The `/metrics` route and the counting middleware (outermost, so it sees every answer)."""
+    disable_created_metrics()  # no `*_created` series: rate() does not need them
     app.state.http_metrics = HttpMetrics()
     app.include_router(router)
-    app.add_middleware(RequestMetrics, router=app.router, metrics=app.state.http_metrics)
+    app.add_middleware(RequestMetrics, metrics=app.state.http_metrics)

@@ -55,9 +55,11 @@ def register(subparsers: Any) -> None:
 def run_api(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from shared.logs import logging_config
     from shared.settings import get_settings
 
-    if not get_settings().mongodb_url:
+    settings = get_settings()
+    if not settings.mongodb_url:
         print("trainplan api: set MONGODB_URL (or use `trainplan dev`)", file=sys.stderr)
         return 2
     uvicorn.run(
@@ -66,6 +68,7 @@ def run_api(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         log_level=args.log_level,
+        log_config=logging_config(settings.log_format, args.log_level),
         # Let in-flight SSE streams end instead of hanging shutdown forever.
         timeout_graceful_shutdown=5,
     )
@@ -74,13 +77,17 @@ def run_api(args: argparse.Namespace) -> int:
 
 def run_worker(args: argparse.Namespace) -> int:
     from shared.settings import get_settings
+    from worker import log_hooks
     from worker.celery_app import app
 
     settings = get_settings()
     if not settings.mongodb_url:
         print("trainplan worker: set MONGODB_URL (or use `trainplan dev`)", file=sys.stderr)
         return 2
+    log_hooks.install(app, settings.log_format, args.log_level)
     argv = [
+        # JSON logs: no multi-line text banner (the "ready." record follows anyway).
+        *(["--quiet"] if settings.log_format == "json" else []),
         "worker",
         f"--loglevel={args.log_level}",
         f"--concurrency={args.concurrency or settings.concurrency}",
@@ -178,6 +185,7 @@ def run_dev(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGHUP, _interrupt)
     with contextlib.ExitStack() as stack:
         env = dict(os.environ)
+        env.setdefault("LOG_FORMAT", "text")  # a terminal: readable lines, not JSON
         if not env.get("REDIS_URL"):
             env["REDIS_URL"] = stack.enter_context(private_redis())
             print(f"trainplan dev: private Redis at {env['REDIS_URL']}")
