@@ -16,6 +16,8 @@ INDEXES: list[tuple[str, list[tuple[str, int]], dict[str, Any]]] = [
     ),
     (names.PLAN_DAYS, [("runner_id", 1), ("date", 1)], {"name": "runner_date"}),
     (names.JOBS, [("runner_id", 1), ("state", 1), ("created_at", -1)], {"name": "runner_state"}),
+    # `/metrics` counts queued and running jobs at every scrape.
+    (names.JOBS, [("state", 1)], {"name": "state"}),
 ]
 
 
