@@ -6,6 +6,7 @@ Bad input is a 4xx; an unreachable Redis or MongoDB is a 503, so clients can ret
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -16,6 +17,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shared.documents import ErrorBody
+
 log = logging.getLogger(__name__)
 
 
@@ -23,6 +26,32 @@ class ApiError(Exception):
     def __init__(self, status_code: int, detail: str, errors: list[str] | None = None) -> None:
         super().__init__(detail)
         self.status_code, self.detail, self.errors = status_code, detail, errors or []
+
+
+def error(description: str) -> dict[str, Any]:
+    """An OpenAPI response entry: errors share one body shape, `ErrorBody`."""
+    return {"model": ErrorBody, "description": description}
+
+
+# On every authenticated router: what any of their routes may answer besides its own.
+COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: error("malformed request (e.g. a body that is not JSON)"),
+    401: error("missing or invalid API key"),
+    413: error("request body too large"),
+    422: error("invalid request (the message says what and where)"),
+    503: error("Redis or MongoDB unreachable; retry shortly"),
+}
+
+
+def json_error_bodies(openapi: dict[str, Any]) -> dict[str, Any]:
+    """Errors are JSON `ErrorBody` even on routes that stream (SSE): say so in the spec."""
+    for operations in openapi.get("paths", {}).values():
+        for operation in operations.values():
+            for status, response in operation.get("responses", {}).items():
+                if status[:1] in ("4", "5"):
+                    ref = {"$ref": "#/components/schemas/ErrorBody"}
+                    response["content"] = {"application/json": {"schema": ref}}
+    return openapi
 
 
 def not_found(what: str, ident: str) -> ApiError:

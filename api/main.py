@@ -14,7 +14,7 @@ from pymongo.errors import PyMongoError
 from redis.asyncio import Redis
 
 from api.auth import API_KEY_HEADER, KeyCache
-from api.errors import install_error_handlers
+from api.errors import install_error_handlers, json_error_bodies
 from api.limits import BodySizeLimit
 from api.metrics import install as install_metrics
 from api.routers import health, jobs, plans, runners, schemas
@@ -64,6 +64,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    default_openapi = app.openapi
+    app.openapi = lambda: json_error_bodies(default_openapi())  # type: ignore[method-assign]
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -14,6 +14,7 @@ from shared.planning import (
     Athlete,
     Distance,
     Intensity,
+    JsonDate,
     Phase,
     Race,
     SolveStatus,
@@ -70,12 +71,12 @@ class StoredSchema(TrainingSchema):
 class GenerateRequest(BaseModel):
     """Body of `POST /runners/{runner_id}/training-plans/generate`."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     schema_id: str = Field(min_length=1, max_length=64)
-    marathon_date: date = Field(description="the goal race's date (the seed's name)")
+    marathon_date: JsonDate = Field(description="the goal race's date (the seed's name)")
     distance: Distance | None = Field(default=None, description="default: the schema's")
-    start: date | None = Field(default=None, description="default: Monday-aligned, backwards")
+    start: JsonDate | None = Field(default=None, description="default: Monday-aligned, backwards")
     other_races: list[Race] = Field(default_factory=list, max_length=19, description="B/C races")
     time_limit_s: float | None = Field(default=None, gt=0, description="default: server's")
     gap_limit: float | None = Field(default=None, ge=0, le=1)

@@ -7,9 +7,9 @@ Both the CLI, the Celery task and the API import these models; the engine in
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
 
 Distance = Literal["5k", "10k", "half", "marathon"]
 Intensity = Literal["rest", "easy", "moderate", "hard", "race", "strength"]
@@ -22,10 +22,20 @@ PHASES: tuple[Phase, ...] = ("base", "build", "peak", "taper", "race")
 DISTANCES: tuple[Distance, ...] = ("5k", "10k", "half", "marathon")
 
 
-class StrictModel(BaseModel):
-    """Unknown fields are an error, not silently dropped."""
+def _date_or_iso_string(value: object) -> object:
+    if isinstance(value, (date, str)):
+        return value
+    raise ValueError("expected a date as YYYY-MM-DD")
 
-    model_config = ConfigDict(extra="forbid")
+
+# Dates arrive as ISO strings from JSON (not numbers); everything else must have its type.
+JsonDate = Annotated[date, Strict(False), BeforeValidator(_date_or_iso_string)]
+
+
+class StrictModel(BaseModel):
+    """Unknown fields are an error, not silently dropped; no lax coercion (`false` is not 0)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class SessionTemplate(StrictModel):
@@ -69,11 +79,11 @@ class Athlete(StrictModel):
         max_length=7,
         description="per weekday (Monday first): max training minutes, 0 = unavailable",
     )
-    unavailable_dates: list[date] = Field(default_factory=list, max_length=800)
+    unavailable_dates: list[JsonDate] = Field(default_factory=list, max_length=800)
 
 
 class Race(StrictModel):
-    date: date
+    date: JsonDate
     distance: Distance
     priority: Priority = "A"
     name: str | None = Field(default=None, max_length=80)
@@ -105,8 +115,8 @@ class PlanRequest(StrictModel):
     """Everything the engine needs to build one plan."""
 
     races: list[Race] = Field(min_length=1, max_length=20)
-    start: date | None = Field(default=None, description="default: Monday-aligned, backwards")
-    earliest_start: date | None = Field(
+    start: JsonDate | None = Field(default=None, description="default: Monday-aligned, backwards")
+    earliest_start: JsonDate | None = Field(
         default=None, description="a default start never falls before this date (e.g. today)"
     )
     athlete: Athlete = Field(default_factory=Athlete)
@@ -135,7 +145,7 @@ class PlanRequest(StrictModel):
 class PlanDay(BaseModel):
     """One session slot of one date; CTL/ATL/TSB are the date's values."""
 
-    date: date
+    date: JsonDate
     slot: int = 0
     week_number: int
     day_of_week: int
@@ -172,8 +182,8 @@ class PlanResult(BaseModel):
     solve_seconds: float
     first_solution_seconds: float | None = None
     model: str = "banister"
-    start: date
-    race_date: date
+    start: JsonDate
+    race_date: JsonDate
     days: list[PlanDay] = Field(default_factory=list)
     conflicts: list[str] = Field(default_factory=list)
     cancelled: bool = False

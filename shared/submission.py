@@ -89,7 +89,9 @@ def build_plan_request(
             rules=rules,
             time_limit_s=time_limit,
             workers=workers,
-            **({"gap_limit": body.gap_limit} if body.gap_limit is not None else {}),
+            gap_limit=body.gap_limit
+            if body.gap_limit is not None
+            else PlanRequest.model_fields["gap_limit"].default,
         )
     except ValidationError as exc:
         raise SubmissionError(describe(exc)) from exc

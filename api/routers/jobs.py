@@ -14,13 +14,13 @@ from pymongo import ReturnDocument
 from api import store
 from api.auth import current_tenant
 from api.deps import DbDep, RedisDep, SettingsDep, TenantDep
-from api.errors import ApiError
+from api.errors import COMMON_ERRORS, ApiError, error
 from api.events import check_last_event_id, follow, publish
 from api.ids import ID_PATTERN, JobId
 from shared import names
 from shared.documents import TERMINAL_STATES, Job, ProgressEvent
 
-router = APIRouter(prefix="/jobs", tags=["jobs"])
+router = APIRouter(prefix="/jobs", tags=["jobs"], responses=COMMON_ERRORS)
 
 # HTTP status + 4000, the usual convention for application close codes.
 WS_CLOSE_CODES = {401: 4401, 404: 4404}
@@ -39,7 +39,7 @@ ExistingJob = Annotated[Job, Depends(existing_job)]
 ResumeAfter = Annotated[str, Depends(resume_after)]
 
 
-@router.get("/{job_id}", responses={404: {"description": "unknown job"}})
+@router.get("/{job_id}", responses={404: error("unknown job")})
 async def get_job(job: ExistingJob) -> Job:
     return job
 
@@ -47,7 +47,7 @@ async def get_job(job: ExistingJob) -> Job:
 @router.delete(
     "/{job_id}",
     status_code=status.HTTP_202_ACCEPTED,
-    responses={404: {"description": "unknown job"}, 409: {"description": "already finished"}},
+    responses={404: error("unknown job"), 409: error("already finished")},
 )
 async def cancel_job(job: ExistingJob, db: DbDep, redis: RedisDep, settings: SettingsDep) -> Job:
     """Cancel: a queued job never starts; a running solve stops within a second.
@@ -92,7 +92,7 @@ async def cancel_job(job: ExistingJob, db: DbDep, redis: RedisDep, settings: Set
 @router.get(
     "/{job_id}/events",
     response_class=EventSourceResponse,
-    responses={404: {"description": "unknown job"}},
+    responses={404: error("unknown job"), 400: error("Last-Event-ID is not an event id")},
 )
 async def job_events(
     job: ExistingJob,

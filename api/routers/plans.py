@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Response, status
 
 from api import store
 from api.deps import CeleryDep, DbDep, RedisDep, SettingsDep, TenantDep
+from api.errors import COMMON_ERRORS, error
 from api.ids import PlanId, RunnerId
 from api.submission import submit
 from shared import names
@@ -19,7 +20,7 @@ from shared.documents import (
     TrainingPlan,
 )
 
-router = APIRouter(tags=["training plans"])
+router = APIRouter(tags=["training plans"], responses=COMMON_ERRORS)
 
 LIST_LIMIT = 200
 
@@ -28,10 +29,10 @@ LIST_LIMIT = 200
     "/runners/{runner_id}/training-plans/generate",
     status_code=status.HTTP_202_ACCEPTED,
     responses={
-        404: {"description": "unknown runner or schema"},
-        409: {"description": "Idempotency-Key reused for a different request"},
-        422: {"description": "the request cannot be planned (the message says why)"},
-        503: {"description": "Redis or MongoDB unreachable"},
+        404: error("unknown runner or schema"),
+        409: error("Idempotency-Key reused for a different request"),
+        422: error("the request cannot be planned (the message says why)"),
+        503: error("Redis or MongoDB unreachable"),
     },
 )
 async def generate_training_plan(
@@ -94,7 +95,7 @@ async def list_training_plans(
     ]
 
 
-@router.get("/training-plans/{plan_id}", responses={404: {"description": "unknown plan"}})
+@router.get("/training-plans/{plan_id}", responses={404: error("unknown plan")})
 async def get_training_plan(plan_id: PlanId, db: DbDep, tenant: TenantDep) -> TrainingPlan:
     """The plan's summary and its days (one entry per date and slot, in date order)."""
     job = await store.get_plan_job(db, tenant, plan_id)

@@ -9,11 +9,12 @@ from fastapi import APIRouter, status
 
 from api import store
 from api.deps import DbDep, TenantDep
+from api.errors import COMMON_ERRORS, error
 from api.ids import RunnerId
 from shared import names
 from shared.documents import Runner, RunnerIn
 
-router = APIRouter(prefix="/runners", tags=["runners"])
+router = APIRouter(prefix="/runners", tags=["runners"], responses=COMMON_ERRORS)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -28,6 +29,6 @@ async def create_runner(body: RunnerIn, db: DbDep, tenant: TenantDep) -> Runner:
     return Runner.model_validate(doc)
 
 
-@router.get("/{runner_id}", responses={404: {"description": "unknown runner"}})
+@router.get("/{runner_id}", responses={404: error("unknown runner")})
 async def get_runner(runner_id: RunnerId, db: DbDep, tenant: TenantDep) -> Runner:
     return await store.get_runner(db, tenant, runner_id)

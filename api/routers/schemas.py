@@ -13,13 +13,16 @@ from fastapi import APIRouter, status
 
 from api import store
 from api.deps import DbDep, TenantDep
+from api.errors import COMMON_ERRORS, error
 from api.ids import SchemaId
 from shared import names
 from shared.documents import StoredSchema
 from shared.planning import TrainingSchema
 from worker.builtin_schemas import builtin_schemas
 
-router = APIRouter(prefix="/training-plan-schemas", tags=["training-plan schemas"])
+router = APIRouter(
+    prefix="/training-plan-schemas", tags=["training-plan schemas"], responses=COMMON_ERRORS
+)
 
 LIST_LIMIT = 500
 
@@ -42,6 +45,6 @@ async def list_schemas(db: DbDep, tenant: TenantDep) -> list[StoredSchema]:
     return [*builtin_schemas(), *[StoredSchema.model_validate(d) async for d in stored]]
 
 
-@router.get("/{schema_id}", responses={404: {"description": "unknown schema"}})
+@router.get("/{schema_id}", responses={404: error("unknown schema")})
 async def get_schema(schema_id: SchemaId, db: DbDep, tenant: TenantDep) -> StoredSchema:
     return await store.get_schema(db, tenant, schema_id)

@@ -71,6 +71,7 @@ class Stack:
             "PROGRESS_DB_INTERVAL_S": "0.2",
             "PYTHONUNBUFFERED": "1",
             "API_KEYS": configured_entry("tenant-main", self.api_key),
+            "API_KEY_CACHE_S": "0",  # a revoked key stops working at once
         }
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"

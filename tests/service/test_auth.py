@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
+import subprocess
 
 import httpx
 import pytest
@@ -14,6 +16,7 @@ from shared.apikeys import configured_entry, hash_key, new_key
 from shared.settings import Settings
 from tests.service.conftest import Stack
 from tests.service.helpers import create_runner, events_until_terminal, generate, short_plan
+from worker.cli.stack import self_command
 
 
 @pytest.fixture
@@ -47,6 +50,23 @@ def test_keys_are_stored_hashed(stack: Stack) -> None:
     key = stack.new_api_key("hashed")
     stored = stack.db["api_keys"].find_one({"tenant_id": "hashed"})
     assert stored is not None and stored["_id"] == hash_key(key) and key not in str(stored)
+
+
+def test_admin_command_creates_and_revokes_keys(stack: Stack) -> None:
+    def keys(*args: str) -> str:
+        done = subprocess.run(
+            self_command("keys", *args), env=stack.env, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    key = re.search(r"(tp_\S+)", keys("create", "--tenant", "cli-made", "--name", "ci")).group(1)  # type: ignore[union-attr]
+    assert "cli-made\tci\t" in keys("list")
+    with httpx.Client(base_url=stack.base_url, headers={"X-API-Key": key}) as client:
+        runner_id = create_runner(client)
+        assert client.get(f"/runners/{runner_id}").status_code == 200
+        assert "revoked 1 key" in keys("revoke", "--tenant", "cli-made")
+        assert client.get(f"/runners/{runner_id}").status_code == 401
 
 
 def test_another_tenants_resources_are_not_found(

@@ -1,0 +1,3 @@
+from tests.service.conftest import api, stack
+
+__all__ = ["api", "stack"]
