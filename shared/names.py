@@ -26,3 +26,15 @@ def cancel_key(prefix: str, job_id: str) -> str:
 
 def celery_key_prefix(prefix: str) -> str:
     return f"{prefix}:celery:"
+
+
+def enqueued_key(prefix: str, job_id: str) -> str:
+    """Set when a job's message is published, deleted when a worker takes it: a queued job
+    without it lost its message (Redis restarted) and is enqueued again."""
+    return f"{prefix}:job:{job_id}:enqueued"
+
+
+def draining_key(prefix: str, worker: str) -> str:
+    """Set when the worker `worker` (as recorded on its jobs) starts a warm shutdown: its
+    running attempts stop solving and hand their jobs back to the queue."""
+    return f"{prefix}:worker:{worker}:draining"

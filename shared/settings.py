@@ -69,11 +69,26 @@ class Settings(BaseSettings):
     # Logs of `trainplan api` / `trainplan worker`: one JSON object per line, or plain text.
     log_format: Literal["json", "text"] = "json"
 
+    # Fault recovery (worker/recovery.py): a running attempt stamps `heartbeat_at` on its job
+    # every interval; a job whose stamp is older than the timeout lost its worker and is
+    # queued again by the recovery loop every worker runs (independent of the visibility
+    # timeout). Queued jobs whose broker message vanished (Redis restarted without
+    # persistence) are enqueued again after the same timeout.
+    job_heartbeat_interval_s: float = Field(default=3.0, gt=0, le=60)
+    job_heartbeat_timeout_s: float = Field(default=20.0, gt=0, le=3600)
+    job_recovery_interval_s: float = Field(default=5.0, gt=0, le=300)
+    # Saving a solved plan retries with backoff this long while MongoDB is unreachable.
+    job_persist_timeout_s: float = Field(default=120.0, ge=0, le=3600)
+
     @model_validator(mode="after")
     def _limits_consistent(self) -> Settings:
         if self.solver_time_limit_s > self.solver_max_time_limit_s:
             raise ValueError("SOLVER_TIME_LIMIT_S must not exceed SOLVER_MAX_TIME_LIMIT_S")
         parse_configured(self.api_keys)  # a malformed entry stops startup, not a request
+        if self.job_heartbeat_timeout_s < 2 * self.job_heartbeat_interval_s:
+            raise ValueError(
+                "JOB_HEARTBEAT_TIMEOUT_S must be at least 2 x JOB_HEARTBEAT_INTERVAL_S"
+            )
         return self
 
     @property
@@ -91,8 +106,9 @@ class Settings(BaseSettings):
 
     @property
     def task_soft_time_limit_s(self) -> int:
-        """Above the solver's own limit: model building and saving take time too."""
-        return int(self.solver_max_time_limit_s * 1.2 + 60)
+        """Above the solver's own limit: model building and saving (with its retries while
+        MongoDB is away) take time too."""
+        return int(self.solver_max_time_limit_s * 1.2 + 60 + self.job_persist_timeout_s)
 
     @property
     def task_time_limit_s(self) -> int:

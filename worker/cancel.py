@@ -1,35 +1,76 @@
-"""Turns the Redis cancel flag of a job into the engine's `threading.Event`."""
+"""Turns Redis flags into the engine's `threading.Event`: the job's cancel flag (a user's
+`DELETE /jobs/{id}`) and its worker's draining flag (warm shutdown: hand the job back)."""
 
 from __future__ import annotations
 
 import logging
 import threading
 from types import TracebackType
+from typing import Literal
 
 import redis
 
 log = logging.getLogger(__name__)
 
+StopReason = Literal["cancel", "handback"]
+
+
+class HandBack(Exception):
+    """The attempt stopped because its worker is shutting down: the job goes back to the
+    queue (tasks.py) instead of ending as cancelled."""
+
 
 class CancelWatcher:
-    """Polls the flag from a daemon thread while the solve runs (the solve blocks the task)."""
+    """Polls the flags from a daemon thread while the solve runs (the solve blocks the task)."""
 
-    def __init__(self, client: redis.Redis, key: str, interval_s: float) -> None:
+    def __init__(
+        self,
+        client: redis.Redis,
+        key: str,
+        interval_s: float,
+        handback_key: str | None = None,
+    ) -> None:
         self.event = threading.Event()
+        self.reason: StopReason | None = None
         self._client, self._key, self._interval = client, key, interval_s
+        self._handback_key = handback_key
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="cancel-watcher", daemon=True)
+        self._failing = False
+
+    @property
+    def handing_back(self) -> bool:
+        return self.reason == "handback"
 
     def requested(self) -> bool:
+        """Whether the job's cancel flag is set."""
+        return self._poll() == "cancel"
+
+    def _poll(self) -> StopReason | None:
+        keys = [self._key] + ([self._handback_key] if self._handback_key else [])
         try:
-            return bool(self._client.exists(self._key))
-        except redis.RedisError:
-            log.warning("cannot read cancel flag %s", self._key, exc_info=True)
-            return False
+            pipe = self._client.pipeline(transaction=False)
+            for key in keys:
+                pipe.exists(key)
+            found = pipe.execute()
+        except redis.RedisError as exc:
+            # Redis away: solve on (its result goes to MongoDB); say so once, not 5 times a second.
+            if not self._failing:
+                log.warning("cannot read the flags %s: %s", keys, exc)
+            self._failing = True
+            return None
+        self._failing = False
+        if found[0]:
+            return "cancel"
+        if len(found) > 1 and found[1]:
+            return "handback"
+        return None
 
     def _run(self) -> None:
         while not self._stop.wait(self._interval):
-            if self.requested():
+            reason = self._poll()
+            if reason is not None:
+                self.reason = reason
                 self.event.set()
                 return
 

@@ -5,10 +5,17 @@ Job state lives in MongoDB (`background_jobs`), so there is no result backend.
 
 from __future__ import annotations
 
-from celery import Celery
+import logging
+from typing import Any
 
-from shared.names import celery_key_prefix
+import redis
+from celery import Celery
+from celery.signals import after_task_publish
+
+from shared.names import GENERATE_PLAN_TASK, celery_key_prefix, enqueued_key
 from shared.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
 
 
 def create_celery(settings: Settings) -> Celery:
@@ -18,8 +25,10 @@ def create_celery(settings: Settings) -> Celery:
         task_serializer="json",
         accept_content=["json"],
         task_ignore_result=True,
-        # A job is acknowledged only once it finished; a worker that dies mid-solve leaves
-        # the message unacked and Redis hands it to another worker after the visibility timeout.
+        # A job is acknowledged only once it finished. A worker that dies mid-solve leaves
+        # the message unacked; the recovery loop (worker/recovery.py) notices the job's
+        # stale heartbeat and puts that message back within about JOB_HEARTBEAT_TIMEOUT_S.
+        # The visibility timeout is only the broker's own backstop behind it.
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
@@ -28,6 +37,9 @@ def create_celery(settings: Settings) -> Celery:
         worker_concurrency=settings.concurrency,
         worker_hijack_root_logger=False,
         broker_connection_retry_on_startup=True,
+        # Redis lost: running solves go on (their results go to MongoDB) while the worker
+        # reconnects by itself.
+        worker_cancel_long_running_tasks_on_connection_loss=False,
         broker_transport_options={
             "visibility_timeout": settings.celery_visibility_timeout_s,
             "unacked_restore_interval": settings.celery_restore_interval_s,
@@ -44,7 +56,39 @@ def create_celery(settings: Settings) -> Celery:
             "interval_max": 1,
         },
     )
+    mark_enqueued_jobs(settings)
     return app
+
+
+# (redis url, prefix, queue) -> connected: one hook per deployment, however many apps.
+_MARKING: set[tuple[str, str, str]] = set()
+
+
+def mark_enqueued_jobs(settings: Settings) -> None:
+    """After every published job message, set the job's `enqueued` marker (names.py): a
+    queued job without one lost its message, and the recovery loop enqueues it again."""
+    ident = (settings.redis_url, settings.redis_prefix, settings.celery_queue)
+    if ident in _MARKING:
+        return
+    _MARKING.add(ident)
+    client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=3, socket_timeout=5)
+
+    def on_publish(
+        sender: str | None = None, body: Any = None, routing_key: str | None = None, **_: Any
+    ) -> None:
+        if sender != GENERATE_PLAN_TASK or routing_key != settings.celery_queue:
+            return
+        try:
+            job_id = str(body[0][0])  # protocol 2: (args, kwargs, embed)
+        except (TypeError, IndexError, KeyError):
+            return
+        try:
+            client.set(enqueued_key(settings.redis_prefix, job_id), "1", ex=settings.events_ttl_s)
+        except redis.RedisError as exc:
+            # The message is out; without a marker it may be enqueued twice, which is harmless.
+            log.warning("job %s: could not mark it enqueued: %s", job_id, exc)
+
+    after_task_publish.connect(on_publish, weak=False)
 
 
 app = create_celery(get_settings())

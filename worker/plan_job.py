@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, time
-from typing import Any
+from typing import Any, TypeVar
 
 import redis
 from pymongo import ReturnDocument, UpdateOne
@@ -29,12 +30,16 @@ from shared.planning import PlanRequest, PlanResult, TrainingSchema
 from shared.settings import Settings
 from shared.submission import SubmissionError, build_plan_request
 from worker.builtin_schemas import find_builtin
-from worker.cancel import CancelWatcher
+from worker.cancel import CancelWatcher, HandBack
 from worker.engine import InvalidRequest, solve
+from worker.heartbeat import claimable, stale_cutoff
 from worker.metrics import record_finished
+from worker.persistence import retry_db
 from worker.progress import ProgressReporter, make_event, publish
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 class InputError(Exception):
@@ -66,33 +71,40 @@ class PlanJob:
             return
         if job["state"] in TERMINAL_STATES:  # finished earlier, or cancelled while queued
             return
+        now = datetime.now(UTC)
         job = self.jobs.find_one_and_update(
-            {"_id": self.job_id, "state": {"$in": ["queued", "running"]}},
+            {"_id": self.job_id, **claimable(stale_cutoff(self.settings.job_heartbeat_timeout_s))},
             {
                 "$inc": {"attempts": 1},
                 "$set": {
                     "state": "running",
                     "lease": self.lease,
                     "worker": self.worker,
-                    "started_at": datetime.now(UTC),
-                    "updated_at": datetime.now(UTC),
+                    "started_at": now,
+                    "heartbeat_at": now,
+                    "updated_at": now,
                 },
             },
             return_document=ReturnDocument.AFTER,
         )
         if job is None:
+            log.info("job %s runs elsewhere (live heartbeat); dropping this message", self.job_id)
             return
         self.attempt = job["attempts"]
         if self.attempt > job["max_attempts"]:
             self.finish(
                 "failed",
-                error=f"gave up after {self.attempt - 1} attempts: the worker running this job "
-                "stopped each time (killed, out of memory or over its time limit)",
+                error=f"gave up after {self.attempt - 1} attempts: each ended without finishing "
+                "the job (its worker was killed, ran out of memory or over its time limit, or "
+                "could not reach MongoDB to save the plan)",
             )
             return
         self.emit("started", "running")
         cancel_flag = names.cancel_key(self.settings.redis_prefix, self.job_id)
-        with CancelWatcher(self.redis, cancel_flag, self.settings.cancel_poll_interval_s) as cw:
+        draining = names.draining_key(self.settings.redis_prefix, self.worker)
+        with CancelWatcher(
+            self.redis, cancel_flag, self.settings.cancel_poll_interval_s, draining
+        ) as cw:
             if cw.requested():
                 self.finish("cancelled", error="cancelled before the solve started")
                 return
@@ -117,7 +129,9 @@ class PlanJob:
             except InvalidRequest as exc:
                 self.finish("failed", error=f"the request cannot be planned: {exc}")
                 return
-            cancelled = result.cancelled or cw.event.is_set()
+            if cw.handing_back and result.cancelled:
+                raise HandBack("the worker is shutting down")
+            cancelled = result.cancelled or cw.reason == "cancel"
         if cancelled:
             self.finish("cancelled", error="cancelled while solving")
         elif result.status in ("INFEASIBLE", "MODEL_INVALID") or not result.days:
@@ -127,8 +141,9 @@ class PlanJob:
                 conflicts=result.conflicts,
                 result=summarise(result).model_dump(mode="json"),
             )
-        elif self.save_days(job, result):
-            self.finish("succeeded", result=summarise(result).model_dump(mode="json"))
+        elif self.persist("save the plan", lambda: self.save_days(job, result)):
+            summary = summarise(result).model_dump(mode="json")
+            self.persist("finish the job", lambda: self.finish("succeeded", result=summary))
 
     # -- steps -----------------------------------------------------------------------
 
@@ -201,11 +216,22 @@ class PlanJob:
         return True
 
     def emit(self, event: Any, state: JobState, **fields: Any) -> None:
-        publish(
-            self.redis,
-            self.settings.redis_prefix,
-            self.settings.events_ttl_s,
-            make_event(event, self.job_id, state, attempt=self.attempt, **fields),
+        # Best effort: the job document is the record, and SSE falls back to it. A solve
+        # must not stop, nor a finished job look unfinished, because Redis is away.
+        try:
+            publish(
+                self.redis,
+                self.settings.redis_prefix,
+                self.settings.events_ttl_s,
+                make_event(event, self.job_id, state, attempt=self.attempt, **fields),
+            )
+        except redis.RedisError as exc:
+            log.warning("job %s: could not publish its %s event: %s", self.job_id, event, exc)
+
+    def persist(self, what: str, action: Callable[[], T]) -> T:
+        """Retry a write of a solved job while MongoDB is unreachable (persistence.py)."""
+        return retry_db(
+            action, what=what, job_id=self.job_id, timeout_s=self.settings.job_persist_timeout_s
         )
 
     def finish(self, state: JobState, **fields: Any) -> None:

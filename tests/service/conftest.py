@@ -64,10 +64,8 @@ class Stack:
             "SOLVER_THREADS": "1",  # 2 shared cores: one CP-SAT thread per worker
             "SOLVER_TIME_LIMIT_S": "3",
             "SOLVER_MAX_TIME_LIMIT_S": "60",
-            # Short, so a job of a killed worker is redelivered quickly; every test solve
-            # stays well below it (a longer one would be handed to a second worker).
-            "CELERY_VISIBILITY_TIMEOUT_S": "15",
-            "CELERY_RESTORE_INTERVAL_S": "1",
+            # The broker's visibility timeout keeps its production default (900 s): a killed
+            # worker's job comes back through the recovery loop (heartbeats), not redelivery.
             "PROGRESS_DB_INTERVAL_S": "0.2",
             "PYTHONUNBUFFERED": "1",
             "API_KEYS": configured_entry("tenant-main", self.api_key),

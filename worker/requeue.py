@@ -1,0 +1,125 @@
+"""Putting a job back in the queue: the job document first, then a broker message.
+
+Used when an attempt ends without finishing the job: its worker died (recovery.py), is
+shutting down (hand back), or lost MongoDB or Redis. The document goes back to `queued`
+under no lease, so the next message for it, whichever it is, starts a fresh attempt.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+import redis
+from celery import Celery
+from pymongo import ReturnDocument
+from pymongo.collection import Collection
+
+from shared import names
+from shared.settings import Settings
+from worker.progress import make_event, publish
+
+log = logging.getLogger(__name__)
+
+
+def release(
+    jobs: Collection[dict[str, Any]],
+    job_id: str,
+    lease: str | None,
+    reason: str,
+    condition: dict[str, Any] | None = None,
+) -> dict[str, Any] | None:
+    """`running` under `lease` -> `queued`; the updated document, or None if another
+    attempt or recovery loop got there first (compare-and-set on the lease)."""
+    now = datetime.now(UTC)
+    return jobs.find_one_and_update(
+        {"state": "running", **(condition or {}), "_id": job_id, "lease": lease},
+        {
+            "$set": {
+                "state": "queued",
+                "lease": None,
+                "requeued_at": now,
+                "requeue_reason": reason,
+                "updated_at": now,
+            },
+            "$inc": {"requeues": 1},
+        },
+        return_document=ReturnDocument.AFTER,
+    )
+
+
+def announce(client: redis.Redis, settings: Settings, job: dict[str, Any]) -> None:
+    """Tell the job's followers it waits again (best effort: the document says it too)."""
+    try:
+        publish(
+            client,
+            settings.redis_prefix,
+            settings.events_ttl_s,
+            make_event("queued", job["_id"], "queued", attempt=job.get("attempts")),
+        )
+    except redis.RedisError as exc:
+        log.warning("job %s: could not publish its queued event: %s", job["_id"], exc)
+
+
+def publish_job(app: Celery, settings: Settings, job_id: str) -> None:
+    """A new message for the job (celery_app's publish hook sets its `enqueued` marker)."""
+    app.send_task(
+        names.GENERATE_PLAN_TASK, args=[job_id], task_id=job_id, queue=settings.celery_queue
+    )
+
+
+def restore_unacked(app: Celery, settings: Settings, job_id: str) -> bool:
+    """Move the job's unacknowledged message (held by a worker that died) back to the head of
+    the queue: what kombu's visibility sweep does after `CELERY_VISIBILITY_TIMEOUT_S`, now.
+    The job goes first, ahead of later submissions, and no stale copy is left behind."""
+    unacked = names.celery_key_prefix(settings.redis_prefix) + "unacked"
+    with app.connection_for_write() as conn:
+        channel: Any = conn.default_channel
+        plain = redis.Redis(connection_pool=channel.pool)  # kombu's client prefixes keys
+        for tag, raw in plain.hscan_iter(unacked):
+            try:
+                payload = json.loads(raw)[0]
+            except (ValueError, IndexError, TypeError):
+                continue
+            if payload.get("headers", {}).get("id") == job_id:
+                channel.qos.restore_by_tag(tag.decode() if isinstance(tag, bytes) else tag)
+                return True
+    return False
+
+
+def enqueue(app: Celery, settings: Settings, job_id: str, *, restore: bool = False) -> bool:
+    """Restore the job's own message if asked and it is there, else publish a new one.
+    False if Redis is unreachable: the recovery loop enqueues it once Redis is back."""
+    try:
+        if restore and restore_unacked(app, settings, job_id):
+            log.info("job %s: its unacknowledged message is back at the head of the queue", job_id)
+            return True
+        publish_job(app, settings, job_id)
+        return True
+    except Exception as exc:  # kombu wraps Redis errors in its own OperationalError
+        log.warning("job %s: could not enqueue it (%s); the recovery loop will", job_id, exc)
+        return False
+
+
+def requeue(
+    *,
+    jobs: Collection[dict[str, Any]],
+    client: redis.Redis,
+    app: Celery,
+    settings: Settings,
+    job_id: str,
+    lease: str | None,
+    reason: str,
+    condition: dict[str, Any] | None = None,
+    restore: bool = False,
+) -> bool:
+    """Release, announce and enqueue; False if the job was no longer ours to release."""
+    job = release(jobs, job_id, lease, reason, condition)
+    if job is None:
+        return False
+    log.warning("job %s queued again: %s", job_id, reason, extra={"job_id": job_id})
+    announce(client, settings, job)
+    enqueue(app, settings, job_id, restore=restore)
+    return True
