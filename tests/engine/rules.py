@@ -31,7 +31,15 @@ def recompute(
     return out
 
 
-def violations(days: list[PlanDay], request: PlanRequest, schema: TrainingSchema) -> list[str]:
+def violations(
+    days: list[PlanDay],
+    request: PlanRequest,
+    schema: TrainingSchema,
+    settled_before: date | None = None,
+) -> list[str]:
+    """Every rule broken by the plan. `settled_before` (a re-plan's effective date): rules
+    over days before it only are not checked (the past cannot be changed); rules that also
+    involve a later day are, as are the reported CTL/ATL/TSB of every day."""
     rules, athlete = request.rules, request.athlete
     kinds = {s.code: s.kind for s in schema.sessions}
     out: list[str] = []
@@ -49,6 +57,9 @@ def violations(days: list[PlanDay], request: PlanRequest, schema: TrainingSchema
             out.append(f"gap in dates between {a} and {b}")
     n = len(dates)
 
+    def settled(*idx: int) -> bool:
+        return settled_before is not None and all(dates[i] < settled_before for i in idx)
+
     def kind(p: PlanDay) -> str:
         if p.intensity == "race":
             return "race"
@@ -57,9 +68,22 @@ def violations(days: list[PlanDay], request: PlanRequest, schema: TrainingSchema
     # Per day: sessions allowed together.
     loads, run_minutes_easy, run_minutes_all = [], 0, 0
     hardish, strength, rest, longrun, runs = [], [], [], [], []
-    for dt in dates:
+    for i_day, dt in enumerate(dates):
         entries = by_date[dt]
         ks = [kind(p) for p in entries]
+        if settled(i_day):
+            # Kept for the aggregates below, not checked on its own.
+            loads.append(sum(p.load for p in entries))
+            for p, k in zip(entries, ks, strict=True):
+                if k in ("run", "long"):
+                    run_minutes_all += p.duration_min
+                    run_minutes_easy += p.duration_min if p.intensity == "easy" else 0
+            hardish.append(any(p.intensity in ("moderate", "hard", "race") for p in entries))
+            strength.append("strength" in ks or any(p.intensity == "strength" for p in entries))
+            rest.append(all(p.intensity == "rest" for p in entries))
+            longrun.append(sum(1 for k in ks if k == "long"))
+            runs.append(any(k in ("run", "long", "race") for k in ks))
+            continue
         if "?" in ks:
             out.append(f"{dt}: unknown session code {[p.session_code for p in entries]}")
         endurance = [p for p, k in zip(entries, ks, strict=True) if k in ("run", "long", "race")]
@@ -103,10 +127,10 @@ def violations(days: list[PlanDay], request: PlanRequest, schema: TrainingSchema
                     f"{dt}: reported ctl/atl/tsb {p.ctl}/{p.atl}/{p.tsb} != {ctl:.2f}/{atl:.2f}/{tsb:.2f}"
                 )
             catalogue_load = {s.code: s.load for s in schema.sessions}.get(p.session_code)
-            if kind(p) != "race" and p.load != catalogue_load:
+            if kind(p) != "race" and p.load != catalogue_load and dt >= (settled_before or dt):
                 out.append(f"{dt}: load of {p.session_code} differs from the catalogue")
     for i, (_, _, tsb) in enumerate(states):
-        if i > 0 and tsb < rules.min_tsb - EPS:
+        if i > 0 and tsb < rules.min_tsb - EPS and not settled(i - 1):
             out.append(f"{dates[i]}: TSB {tsb:.2f} below {rules.min_tsb}")
     race_tsb = states[-1][2]
     if not rules.race_tsb_min - EPS <= race_tsb <= rules.race_tsb_max + EPS:
@@ -124,6 +148,10 @@ def violations(days: list[PlanDay], request: PlanRequest, schema: TrainingSchema
     prev_ctl = athlete.ctl
     for w, idx in sorted(weeks.items()):
         full = len(idx) == 7
+        if settled(*idx):
+            end = min(idx[-1], n - 2)
+            prev_ctl = states[end][0] if end >= idx[0] else prev_ctl
+            continue
         need_rest = athlete.rest_days if full else athlete.rest_days * len(idx) // 7
         if sum(rest[i] for i in idx) < need_rest:
             out.append(f"week {w + 1}: {sum(rest[i] for i in idx)} rest days < {need_rest}")
@@ -148,6 +176,7 @@ def violations(days: list[PlanDay], request: PlanRequest, schema: TrainingSchema
         if (
             recovery
             and (w - 1) in weeks
+            and not settled(*idx, *weeks[w - 1])
             and week_load[w] > rules.recovery_load_ratio * week_load[w - 1] + EPS
         ):
             out.append(
@@ -172,14 +201,14 @@ def violations(days: list[PlanDay], request: PlanRequest, schema: TrainingSchema
 
     # Neighbouring-day rules.
     for i in range(n - 1):
-        if hardish[i] and hardish[i + 1]:
+        if hardish[i] and hardish[i + 1] and not settled(i + 1):
             out.append(f"{dates[i]}: hard sessions on consecutive days")
     for i in range(n - 3):
-        if sum(longrun[i : i + 4]) > 1:
+        if sum(longrun[i : i + 4]) > 1 and not settled(i + 3):
             out.append(f"{dates[i]}: two long runs within 4 days")
     win = rules.strength_window_days
     for i in range(n - win + 1):
-        if sum(strength[i : i + win]) > 1:
+        if sum(strength[i : i + win]) > 1 and not settled(i + win - 1):
             out.append(
                 f"{dates[i]}: {sum(strength[i : i + win])} strength sessions within {win} days"
             )
@@ -190,7 +219,7 @@ def violations(days: list[PlanDay], request: PlanRequest, schema: TrainingSchema
     for i in range(n):
         for j in range(i + 1, min(n, i + gap + 1)):
             same = codes[i] & codes[j]
-            if same:
+            if same and not settled(j):
                 out.append(f"{dates[i]}/{dates[j]}: {sorted(same)} repeated within {gap} days")
     if run_minutes_all and run_minutes_easy < rules.min_easy_share * run_minutes_all - EPS:
         out.append(f"easy share {run_minutes_easy / run_minutes_all:.3f} < {rules.min_easy_share}")

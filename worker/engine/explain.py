@@ -12,6 +12,7 @@ from ortools.sat.python import cp_model
 
 from shared.planning import PlanRequest, TrainingSchema
 from worker.engine.calendar import Calendar
+from worker.engine.fixed import FixedPast
 from worker.engine.model import build_model
 
 _PROBE_SECONDS = 2.0
@@ -22,9 +23,13 @@ def _weekday_names(days: list[int]) -> str:
     return ", ".join(names[d] for d in days)
 
 
-def describe(group: str, request: PlanRequest, schema: TrainingSchema) -> str:
+def describe(
+    group: str, request: PlanRequest, schema: TrainingSchema, fixed: FixedPast | None = None
+) -> str:
     """One group of constraints as the runner set it, in plain words."""
     a, r = request.athlete, request.rules
+    # A re-plan starts from the form the days already lived left (fixed.py).
+    ctl, atl = (round(fixed.ctl, 1), round(fixed.atl, 1)) if fixed else (a.ctl, a.atl)
     longs = [s.duration_min for s in schema.sessions if s.kind == "long"]
     shortest_run = min((s.duration_min for s in schema.sessions if s.kind == "run"), default=0)
     if group == "availability":
@@ -54,7 +59,7 @@ def describe(group: str, request: PlanRequest, schema: TrainingSchema) -> str:
         "ctl_ramp": f"fitness (CTL) rising by at most {r.max_ctl_ramp:g} per week",
         "tsb_floor": (
             f"form (TSB) never below {r.min_tsb:g}; "
-            f"you start at {a.ctl - a.atl:+.0f} (CTL {a.ctl:g}, ATL {a.atl:g})"
+            f"you start at {ctl - atl:+.0f} (CTL {ctl:g}, ATL {atl:g})"
         ),
         "recovery_weeks": (
             f"a recovery week every {r.recovery_every} weeks at no more than "
@@ -66,7 +71,7 @@ def describe(group: str, request: PlanRequest, schema: TrainingSchema) -> str:
         ),
         "race_form": (
             f"race-day form (TSB) between {r.race_tsb_min:+g} and {r.race_tsb_max:+g} "
-            f"(you start at {a.ctl - a.atl:+.0f})"
+            f"(you start at {ctl - atl:+.0f})"
         ),
         "race_fitness": "the fitness (CTL) you asked for on race day",
         "b_race_taper": "easy days before each B race",
@@ -90,10 +95,10 @@ def _infeasible(model: cp_model.CpModel, assumptions: list[cp_model.IntVar]) -> 
 
 
 def conflicting_groups(
-    request: PlanRequest, schema: TrainingSchema, calendar: Calendar
+    request: PlanRequest, schema: TrainingSchema, calendar: Calendar, fixed: FixedPast | None = None
 ) -> list[str] | None:
     """A minimal set of clashing groups; [] when no user limit is to blame; None if unknown."""
-    pm = build_model(request, schema, calendar, diagnose=True)
+    pm = build_model(request, schema, calendar, diagnose=True, fixed=fixed)
     model = pm.model
     model.clear_objective()  # feasibility is all that matters here
     by_index = {lit.index: g for g, lit in pm.guards.items()}
@@ -113,9 +118,9 @@ def conflicting_groups(
 
 
 def explain_infeasibility(
-    request: PlanRequest, schema: TrainingSchema, calendar: Calendar
+    request: PlanRequest, schema: TrainingSchema, calendar: Calendar, fixed: FixedPast | None = None
 ) -> list[str]:
-    groups = conflicting_groups(request, schema, calendar)
+    groups = conflicting_groups(request, schema, calendar, fixed)
     if groups is None:
         return [
             "No plan satisfies all of your limits together, and the conflict could not be "
@@ -126,7 +131,7 @@ def explain_infeasibility(
             "The training schema itself cannot fill this calendar (check its sessions and "
             "phases); none of your personal limits is the cause."
         ]
-    limits = [describe(g, request, schema) for g in groups]
+    limits = [describe(g, request, schema, fixed) for g in groups]
     if len(limits) == 1:
         head = f"This limit cannot be met on its own: {limits[0]}."
     else:

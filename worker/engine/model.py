@@ -14,7 +14,7 @@ by the groups in an infeasible core (see `explain.py`).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,6 +22,12 @@ from ortools.sat.python import cp_model
 
 from shared.planning import PlanRequest, SessionTemplate, TrainingSchema
 from worker.engine.calendar import Calendar, Day
+from worker.engine.fixed import (
+    FixedPast,
+    fixed_day_variables,
+    settle_constraints,
+    settle_loads,
+)
 from worker.engine.response import Response
 from worker.engine.templates import race_session
 
@@ -98,6 +104,14 @@ class PlanModel:
     # Auxiliary variables, kept so the heuristic hint can be complete.
     true_rest: dict[int, cp_model.IntVar] = field(default_factory=dict)
     peak_week_load: cp_model.IntVar | None = None
+    # Re-planning (fixed.py): days already lived, their variables, and objective penalties.
+    fixed: FixedPast | None = None
+    settled: set[int] = field(default_factory=set)
+    fixed_lits: dict[int, list[tuple[SessionTemplate, cp_model.IntVar]]] = field(
+        default_factory=dict
+    )
+    penalties: list[tuple[int, cp_model.LinearExprT]] = field(default_factory=list)
+    constraint_groups: dict[int, str] = field(default_factory=dict)  # constraint index -> group
     catalogue: Catalogue = field(init=False)
 
     def __post_init__(self) -> None:
@@ -120,6 +134,7 @@ class PlanModel:
     # -- guarded constraints -------------------------------------------------
     def guard(self, ct: cp_model.Constraint, group: str) -> None:
         """Make `ct` part of `group`: enforced by the group's literal when diagnosing."""
+        self.constraint_groups[ct.index] = group
         if self.diagnose:
             if group not in self.guards:
                 self.guards[group] = self.model.new_bool_var(f"group_{group}")
@@ -142,6 +157,9 @@ class PlanModel:
 
     # -- expressions ------------------------------------------------------------
     def session_lits(self, d: int) -> Iterable[tuple[SessionTemplate, cp_model.IntVar]]:
+        if d in self.fixed_lits:  # a past day: every session exactly as done
+            yield from self.fixed_lits[d]
+            return
         for code, lit in self.primary[d].items():
             yield self.sessions[code], lit
         for code, lit in self.doubles[d].items():
@@ -207,7 +225,9 @@ def create_variables(pm: PlanModel) -> None:
         prim: dict[str, cp_model.IntVar] = {}
         dbl: dict[str, cp_model.IntVar] = {}
         strength: cp_model.IntVar | None = None
-        if day.race is not None:
+        if pm.fixed is not None and pm.fixed.covers(d):
+            prim, dbl, strength = fixed_day_variables(pm, day)
+        elif day.race is not None:
             race = _race_template(pm, day)
             pm.sessions[race.code] = race
             prim[race.code] = m.new_constant(1)
@@ -240,6 +260,8 @@ def create_variables(pm: PlanModel) -> None:
         pm.load.append(m.new_int_var(0, max_load, f"load_{d}"))
     for week in pm.calendar.weeks:
         pm.week_load[week.number] = m.new_int_var(0, max_load * 7, f"week_load_{week.number}")
+    if pm.fixed is not None:
+        settle_loads(pm)
 
 
 # -- structural families (always hard) -------------------------------------------
@@ -513,15 +535,30 @@ def race_performance_objective(pm: PlanModel) -> None:
         for day in pm.days
         if day.day_of_week != pm.request.athlete.long_run_day and day.race is None
     ]
-    pm.model.maximize(expr - penalty * _sum(moved) + round(pm.objective_offset * s))
+    pm.model.maximize(
+        expr - penalty * _sum(moved) - _weighted(pm.penalties) + round(pm.objective_offset * s)
+    )
 
 
 def build_model(
-    request: PlanRequest, schema: TrainingSchema, calendar: Calendar, diagnose: bool = False
+    request: PlanRequest,
+    schema: TrainingSchema,
+    calendar: Calendar,
+    diagnose: bool = False,
+    fixed: FixedPast | None = None,
+    extend: Callable[[PlanModel], None] | None = None,
 ) -> PlanModel:
-    pm = PlanModel(request=request, schema=schema, calendar=calendar, diagnose=diagnose)
+    """`fixed`: days already lived (a re-plan); `extend` adds to the model (e.g. penalties)
+    before the objective is set."""
+    pm = PlanModel(
+        request=request, schema=schema, calendar=calendar, diagnose=diagnose, fixed=fixed
+    )
     create_variables(pm)
     for family in CONSTRAINT_FAMILIES:
         family(pm)
+    if extend is not None:
+        extend(pm)
     race_performance_objective(pm)
+    if fixed is not None:
+        settle_constraints(pm)
     return pm

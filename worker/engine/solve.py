@@ -5,11 +5,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from ortools.sat.python import cp_model
 
 from shared.planning import PlanDay, PlanRequest, PlanResult, SolveProgress, SolveStatus
-from worker.engine.calendar import build_calendar
+from worker.engine.calendar import Calendar, build_calendar
 from worker.engine.errors import InvalidRequest
 from worker.engine.explain import explain_infeasibility
 from worker.engine.hint import add_heuristic_hint
@@ -76,6 +78,82 @@ def _watch_cancel(
             return
 
 
+@dataclass
+class Search:
+    """The outcome of one CP-SAT search over a built model."""
+
+    code: cp_model.CpSolverStatus
+    solver: cp_model.CpSolver
+    seconds: float
+    first_solution_s: float | None
+    cancelled: bool
+
+    @property
+    def status(self) -> SolveStatus:
+        return self.solver.status_name(self.code)  # type: ignore[return-value]
+
+    @property
+    def found(self) -> bool:
+        return self.code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+    def fields(self, request: PlanRequest, calendar: Calendar) -> dict[str, Any]:
+        """The PlanResult fields every outcome has, plus objective/bound/gap when found."""
+        out: dict[str, Any] = {
+            "status": self.status,
+            "solve_seconds": round(self.seconds, 3),
+            "first_solution_seconds": (
+                round(self.first_solution_s, 3) if self.first_solution_s is not None else None
+            ),
+            "model": request.model,
+            "start": calendar.start,
+            "race_date": calendar.race_date,
+            "cancelled": self.cancelled,
+        }
+        if self.found:
+            obj = self.solver.objective_value / OBJECTIVE_SCALE
+            bound = self.solver.best_objective_bound / OBJECTIVE_SCALE
+            out.update(
+                objective=round(obj, 4),
+                bound=round(bound, 4),
+                gap=round(relative_gap(obj, bound), 6),
+            )
+        return out
+
+
+def search(
+    pm: PlanModel,
+    on_progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+    throttle_s: float = 0.25,
+    started: float | None = None,
+) -> Search:
+    """Run CP-SAT on a built (and hinted) model with progress and cancellation.
+
+    `started` (a perf_counter value) is when the solve began, model building included."""
+    t0 = time.perf_counter() if started is None else started
+    solver = cp_model.CpSolver()
+    configure(solver, pm.request)
+    callback = _Progress(on_progress, cancel, throttle_s)
+    done = threading.Event()
+    watcher = None
+    if cancel is not None:
+        watcher = threading.Thread(target=_watch_cancel, args=(solver, cancel, done), daemon=True)
+        watcher.start()
+    try:
+        code = solver.solve(pm.model, callback)
+    finally:
+        done.set()
+        if watcher is not None:
+            watcher.join()
+    return Search(
+        code=code,
+        solver=solver,
+        seconds=time.perf_counter() - t0,
+        first_solution_s=callback.first_solution_s,
+        cancelled=cancel is not None and cancel.is_set(),
+    )
+
+
 def solve(
     request: PlanRequest,
     on_progress: ProgressCallback | None = None,
@@ -90,45 +168,11 @@ def solve(
     t0 = time.perf_counter()
     pm = build_model(request, schema, calendar)
     add_heuristic_hint(pm)
-    solver = cp_model.CpSolver()
-    configure(solver, request)
-    callback = _Progress(on_progress, cancel, throttle_s)
-    done = threading.Event()
-    watcher = None
-    if cancel is not None:
-        watcher = threading.Thread(target=_watch_cancel, args=(solver, cancel, done), daemon=True)
-        watcher.start()
-    try:
-        code = solver.solve(pm.model, callback)
-    finally:
-        done.set()
-        if watcher is not None:
-            watcher.join()
-    elapsed = time.perf_counter() - t0
-    status: SolveStatus = solver.status_name(code)  # type: ignore[assignment]
-    cancelled = cancel is not None and cancel.is_set()
-    base = {
-        "status": status,
-        "solve_seconds": round(elapsed, 3),
-        "first_solution_seconds": (
-            round(callback.first_solution_s, 3) if callback.first_solution_s is not None else None
-        ),
-        "model": request.model,
-        "start": calendar.start,
-        "race_date": calendar.race_date,
-        "cancelled": cancelled,
-    }
-    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        obj = solver.objective_value / OBJECTIVE_SCALE
-        bound = solver.best_objective_bound / OBJECTIVE_SCALE
-        return PlanResult(
-            **base,
-            objective=round(obj, 4),
-            bound=round(bound, 4),
-            gap=round(relative_gap(obj, bound), 6),
-            days=lay_out_days(pm, chosen_sessions(pm, solver)),
-        )
-    if code == cp_model.INFEASIBLE:
+    outcome = search(pm, on_progress, cancel, throttle_s, started=t0)
+    base = outcome.fields(request, calendar)
+    if outcome.found:
+        return PlanResult(**base, days=lay_out_days(pm, chosen_sessions(pm, outcome.solver)))
+    if outcome.code == cp_model.INFEASIBLE:
         return PlanResult(**base, conflicts=explain_infeasibility(request, schema, calendar))
     return PlanResult(**base)
 
