@@ -23,7 +23,15 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from shared.planning import Intensity, PlanDay, PlanRequest, PlanResult, Race, StrictModel
+from shared.planning import (
+    Intensity,
+    JsonDate,
+    PlanDay,
+    PlanRequest,
+    PlanResult,
+    Race,
+    StrictModel,
+)
 
 EASY_IF_BELOW = 0.78
 MODERATE_IF_BELOW = 0.87
@@ -87,7 +95,7 @@ def intensity_class(factor: float | None) -> Intensity:
 class DoneActivity(StrictModel):
     """One activity actually done, as the engine needs it (the API stores more)."""
 
-    date: date
+    date: JsonDate
     sport: str = Field(default="run", min_length=1, max_length=20)
     duration_min: int = Field(ge=0, le=1440)
     load: float = Field(ge=0, le=2000)
@@ -115,18 +123,18 @@ class ReplanRequest(StrictModel):
 
     request: PlanRequest = Field(description="the request the previous plan was made from")
     previous: list[PlanDay] = Field(min_length=1, max_length=6000)
-    effective: date = Field(description="the first day planned again")
+    effective: JsonDate = Field(description="the first day planned again")
     done: list[DoneActivity] | None = Field(
         default=None,
         max_length=5000,
         description="what was done; None: every day before `effective` went as planned",
     )
-    done_since: date | None = Field(
+    done_since: JsonDate | None = Field(
         default=None,
         description="with `done`: the record is complete from this day (a day without an "
         "activity was a rest day); earlier days went as planned. Default: the plan's start",
     )
-    unavailable_dates: list[date] = Field(default_factory=list, max_length=800)
+    unavailable_dates: list[JsonDate] = Field(default_factory=list, max_length=800)
     weekly_hours: float | None = Field(default=None, gt=0, le=40)
     race: Race | None = Field(
         default=None,

@@ -12,7 +12,12 @@ import sys
 from collections.abc import Sequence
 
 # Optional subcommands written in parallel by others; absent modules are skipped.
-_OPTIONAL_COMMANDS = ("worker.cli.stack", "worker.cli.reproduce", "worker.cli.keys")
+_OPTIONAL_COMMANDS = (
+    "worker.cli.stack",
+    "worker.cli.reproduce",
+    "worker.cli.keys",
+    "worker.cli.replan",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

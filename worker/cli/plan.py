@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -24,10 +24,11 @@ from worker.cli.formats import (
     WEEKDAYS,
     ProgressBar,
     is_session,
-    render,
     summary_line,
 )
+from worker.cli.planfile import render_with_request
 
+R = TypeVar("R")
 EXIT_OK, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_INTERNAL = 0, 1, 2, 3, 70
 
 # Model field path -> the flag that sets it, so validation errors name what the user typed.
@@ -150,8 +151,8 @@ def _request_or_problems(args: argparse.Namespace) -> tuple[PlanRequest | None, 
         return None, _validation_messages(exc)
 
 
-def _fail(message: str, problems: list[str]) -> int:
-    print(f"trainplan plan: {message}", file=sys.stderr)
+def _fail(message: str, problems: list[str], command: str = "plan") -> int:
+    print(f"trainplan {command}: {message}", file=sys.stderr)
     for problem in problems:
         print(f"  - {problem}", file=sys.stderr)
     return EXIT_BAD_INPUT
@@ -173,18 +174,20 @@ def _progress(
         yield bar.update
 
 
-def _solve(request: PlanRequest, on_progress: Callable[[SolveProgress], None] | None) -> PlanResult:
-    """Solve on a helper thread so Ctrl-C reaches the main thread and stops the search early
-    (the engine then returns the best plan found so far)."""
-    from worker.engine import solve  # deferred: keeps `trainplan --help` fast
+# The engine call of a command: given the progress callback and a cancel event.
+Work = Callable[[Callable[[SolveProgress], None] | None, threading.Event], R]
 
+
+def _interruptible(work: Callable[[threading.Event], R]) -> R:
+    """Run on a helper thread so Ctrl-C reaches the main thread and stops the search early
+    (the engine then returns the best plan found so far)."""
     cancel, done = threading.Event(), threading.Event()
-    results: list[PlanResult] = []
+    results: list[R] = []
     errors: list[BaseException] = []
 
     def target() -> None:
         try:
-            results.append(solve(request, on_progress=on_progress, cancel=cancel))
+            results.append(work(cancel))
         except BaseException as exc:  # re-raised on the main thread
             errors.append(exc)
         finally:
@@ -203,6 +206,28 @@ def _solve(request: PlanRequest, on_progress: Callable[[SolveProgress], None] | 
     return results[0]
 
 
+def solve_in_cli(
+    args: argparse.Namespace, command: str, time_limit_s: float, work: Work[R]
+) -> R | int:
+    """The engine call with a progress bar and Ctrl-C; an exit code if it failed."""
+    from worker.engine import InvalidRequest
+
+    try:
+        with _progress(args, time_limit_s) as on_progress:
+            return _interruptible(lambda cancel: work(on_progress, cancel))
+    except InvalidRequest as exc:
+        return _fail("invalid request", [str(exc)], command)
+    except Exception as exc:
+        if os.environ.get("TRAINPLAN_DEBUG"):
+            raise
+        print(
+            f"trainplan {command}: internal error ({type(exc).__name__}: {exc}); "
+            "set TRAINPLAN_DEBUG=1 to see the traceback",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
 def _write(text: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text)
@@ -215,7 +240,7 @@ def _write(text: str, out: Path | None) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from worker.engine import InvalidRequest, validate
+    from worker.engine import validate
 
     request, problems = _request_or_problems(args)
     if request is None:
@@ -229,30 +254,32 @@ def run(args: argparse.Namespace) -> int:
     if problems:
         return _fail("invalid request", problems)
 
-    try:
-        with _progress(args, request.time_limit_s) as on_progress:
-            result = _solve(request, on_progress)
-    except InvalidRequest as exc:
-        return _fail("invalid request", [str(exc)])
-    except Exception as exc:
-        if os.environ.get("TRAINPLAN_DEBUG"):
-            raise
-        print(
-            f"trainplan plan: internal error ({type(exc).__name__}: {exc}); "
-            "set TRAINPLAN_DEBUG=1 to see the traceback",
-            file=sys.stderr,
-        )
-        return EXIT_INTERNAL
+    def work(
+        on_progress: Callable[[SolveProgress], None] | None, cancel: threading.Event
+    ) -> PlanResult:
+        from worker.engine import solve  # deferred: keeps `trainplan --help` fast
 
+        return solve(request, on_progress=on_progress, cancel=cancel)
+
+    result = solve_in_cli(args, "plan", request.time_limit_s, work)
+    if isinstance(result, int):
+        return result
+    return deliver(args, "plan", result, render_with_request(result, args.format, request), request)
+
+
+def deliver(
+    args: argparse.Namespace, command: str, result: PlanResult, text: str, request: PlanRequest
+) -> int:
+    """Write the rendered result (conflicts on stderr for csv/ics) and choose the exit code."""
     infeasible = result.status == "INFEASIBLE"
     if result.days or args.format in ("json", "table"):
         try:
-            _write(render(result, args.format), args.out)
+            _write(text, args.out)
         except OSError as exc:
-            return _fail(f"cannot write {args.out}", [exc.strerror or str(exc)])
+            return _fail(f"cannot write {args.out}", [exc.strerror or str(exc)], command)
     if args.format not in ("json", "table") and result.conflicts:
         # csv/ics have no place for the conflicts: say them on stderr.
-        print("trainplan plan: the request cannot be satisfied:", file=sys.stderr)
+        print(f"trainplan {command}: the request cannot be satisfied:", file=sys.stderr)
         for conflict in result.conflicts:
             print(f"  - {conflict}", file=sys.stderr)
     if infeasible:
@@ -263,7 +290,7 @@ def run(args: argparse.Namespace) -> int:
             if result.cancelled
             else f"within {request.time_limit_s:g} s; try a longer --time-limit"
         )
-        print(f"trainplan plan: no plan found ({result.status}) {why}", file=sys.stderr)
+        print(f"trainplan {command}: no plan found ({result.status}) {why}", file=sys.stderr)
         return EXIT_NO_PLAN
     if not args.quiet and (args.out is not None or (args.format != "table" and _tty())):
         # The table ends with the summary; for other formats it goes to stderr, for people.
@@ -271,5 +298,5 @@ def run(args: argparse.Namespace) -> int:
         if args.out is not None:
             sessions = sum(1 for d in result.days if is_session(d))
             note = f"wrote {len(result.days)} rows ({sessions} sessions) to {args.out}; {note}"
-        print(f"trainplan plan: {note}", file=sys.stderr)
+        print(f"trainplan {command}: {note}", file=sys.stderr)
     return EXIT_OK

@@ -159,7 +159,7 @@ def done_day(
                 calendar_day.model_copy(
                     update={
                         "session_code": rest_code,
-                        "session_type": "Rest",
+                        "session_type": "Rest (missed)" if plan_text else "Rest",
                         "session_definition": note,
                         "intensity": "rest",
                         "sport": "run",
