@@ -35,7 +35,7 @@ from pymongo.errors import PyMongoError
 from shared import names
 from shared.settings import Settings, get_settings
 from worker.heartbeat import abandoned, stale_cutoff
-from worker.requeue import enqueue, requeue
+from worker.requeue import enqueue, message_job, requeue, restore_tags, unacked_key
 
 log = logging.getLogger(__name__)
 
@@ -130,16 +130,18 @@ class RecoveryLoop:
 
     # -- the sweep -------------------------------------------------------------------
 
-    def sweep(self) -> tuple[int, int]:
-        """(abandoned running jobs queued again, lost queued jobs enqueued again)."""
+    def sweep(self) -> dict[str, int]:
+        """How many jobs each check put back in the queue."""
         self.db.command("ping")
         now = time.monotonic()
         if self._db_ok_since is None:
             self._db_ok_since = now
-        abandoned_jobs = 0
-        if now - self._db_ok_since >= self.db_settle_s:
-            abandoned_jobs = self.requeue_abandoned()
-        return abandoned_jobs, self.enqueue_lost()
+        settled = now - self._db_ok_since >= self.db_settle_s
+        return {
+            "abandoned": self.requeue_abandoned() if settled else 0,
+            "lost": self.enqueue_lost(),
+            "orphaned": self.restore_orphaned(),
+        }
 
     def requeue_abandoned(self) -> int:
         jobs = self.db[names.JOBS]
@@ -191,6 +193,31 @@ class RecoveryLoop:
                 log.warning("job %s had lost its queue message; enqueued again", doc["_id"])
                 count += 1
         return count
+
+    def restore_orphaned(self) -> int:
+        """Messages a worker took and died holding before it could claim their job: the job
+        is still queued, its message stuck among the unacknowledged ones."""
+        celery_prefix = names.celery_key_prefix(self.settings.redis_prefix)
+        cutoff = time.time() - self.settings.job_heartbeat_timeout_s
+        found_tags = self.redis.zrangebyscore(
+            celery_prefix + "unacked_index", "-inf", cutoff, start=0, num=BATCH
+        )
+        tags = [str(tag) for tag in found_tags]
+        if not tags:
+            return 0
+        by_job: dict[str, list[str]] = {}
+        for tag, raw in zip(tags, self.redis.hmget(unacked_key(self.settings), tags), strict=True):
+            found = message_job(raw)
+            if found is not None and not found[1]:  # retries with an ETA wait on purpose
+                by_job.setdefault(found[0], []).append(tag)
+        queued = self.db[names.JOBS].find(
+            {"_id": {"$in": list(by_job)}, "state": "queued"}, {"_id": 1}
+        )
+        stuck = [tag for doc in queued for tag in by_job[doc["_id"]]]
+        if stuck:
+            restore_tags(self.app, stuck)
+            log.warning("restored %d message(s) held by a worker that died", len(stuck))
+        return len(stuck)
 
 
 # -- wiring into the worker's main process -----------------------------------------------

@@ -70,22 +70,43 @@ def publish_job(app: Celery, settings: Settings, job_id: str) -> None:
     )
 
 
+def unacked_key(settings: Settings) -> str:
+    """kombu's hash of delivered, unacknowledged messages: {delivery tag: [payload, ...]}."""
+    return names.celery_key_prefix(settings.redis_prefix) + "unacked"
+
+
+def message_job(raw: str | bytes | None) -> tuple[str, bool] | None:
+    """(job id, has an ETA) of an unacked entry; None if it is not one of ours."""
+    try:
+        headers = json.loads(raw or "")[0]["headers"]
+    except (ValueError, IndexError, KeyError, TypeError):
+        return None
+    if headers.get("task") != names.GENERATE_PLAN_TASK or not headers.get("id"):
+        return None
+    return str(headers["id"]), headers.get("eta") is not None
+
+
+def restore_tags(app: Celery, tags: list[str]) -> None:
+    """Put unacknowledged messages back at the head of the queue (kombu's own restore)."""
+    with app.connection_for_write() as conn:
+        channel: Any = conn.default_channel
+        for tag in tags:
+            channel.qos.restore_by_tag(tag)
+
+
 def restore_unacked(app: Celery, settings: Settings, job_id: str) -> bool:
     """Move the job's unacknowledged message (held by a worker that died) back to the head of
     the queue: what kombu's visibility sweep does after `CELERY_VISIBILITY_TIMEOUT_S`, now.
     The job goes first, ahead of later submissions, and no stale copy is left behind."""
-    unacked = names.celery_key_prefix(settings.redis_prefix) + "unacked"
-    with app.connection_for_write() as conn:
-        channel: Any = conn.default_channel
-        plain = redis.Redis(connection_pool=channel.pool)  # kombu's client prefixes keys
-        for tag, raw in plain.hscan_iter(unacked):
-            try:
-                payload = json.loads(raw)[0]
-            except (ValueError, IndexError, TypeError):
-                continue
-            if payload.get("headers", {}).get("id") == job_id:
-                channel.qos.restore_by_tag(tag.decode() if isinstance(tag, bytes) else tag)
+    client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=3, socket_timeout=10)
+    try:
+        for tag, raw in client.hscan_iter(unacked_key(settings), count=100):
+            found = message_job(raw)
+            if found is not None and found[0] == job_id:
+                restore_tags(app, [tag.decode()])
                 return True
+    finally:
+        client.close()
     return False
 
 
