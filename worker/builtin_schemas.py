@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from shared.documents import StoredSchema
 from shared.names import BUILTIN_SCHEMA_PREFIX
 from shared.planning import DISTANCES
 from worker.engine.templates import builtin_schema
 
 
-def builtin_schemas() -> list[StoredSchema]:
-    return [
+@cache
+def _by_id() -> dict[str, StoredSchema]:
+    # Built once per process: every submission looks its schema up (building all of them
+    # cost milliseconds of CPU per request). Shared instances: callers must not mutate them.
+    schemas = (
         StoredSchema(
             id=f"{BUILTIN_SCHEMA_PREFIX}{distance}",
             builtin=True,
             **builtin_schema(distance).model_dump(),
         )
         for distance in DISTANCES
-    ]
+    )
+    return {s.id: s for s in schemas}
+
+
+def builtin_schemas() -> list[StoredSchema]:
+    return list(_by_id().values())
 
 
 def find_builtin(schema_id: str) -> StoredSchema | None:
-    return next((s for s in builtin_schemas() if s.id == schema_id), None)
+    return _by_id().get(schema_id)
