@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -11,6 +12,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from api.errors import ApiError
+from api.fanout import StreamReply, hub_for, stream_order
 from shared import events
 from shared.documents import TERMINAL_STATES, Job, ProgressEvent
 from shared.names import events_key
@@ -24,8 +26,6 @@ STREAM_ID = re.compile(r"^\d+-\d+$")
 SYNTHETIC_ID = "0-1"
 
 JobLoader = Callable[[str], Awaitable[Job]]
-# XREAD's reply with decode_responses=True: [(key, [(id, fields), ...]), ...]
-StreamReply = list[tuple[str, list[tuple[str, dict[str, str]]]]]
 
 
 async def publish(redis: Redis, settings: Settings, event: ProgressEvent) -> str:
@@ -65,25 +65,40 @@ async def follow(
     """Events after `after`, live, up to and including the terminal event."""
     key = events_key(settings.redis_prefix, job.id)
     last = after
-    while True:
-        try:
-            reply = cast(StreamReply, await redis.xread({key: last}, block=BLOCK_MS, count=100))
-        except RedisError as exc:
-            # End the stream; the client reconnects with Last-Event-ID and loses nothing.
-            log.warning("event stream of job %s interrupted: %s", job.id, exc)
-            return
-        if not reply:
-            # Quiet stream: a job that ended without a readable terminal event (its stream
-            # expired) still ends the feed, from the job document.
-            job = await reload_job(job.id)
-            if job.state in TERMINAL_STATES and not await redis.xread({key: last}, count=1):
-                yield SYNTHETIC_ID, terminal_from_job(job)
-                return
-            continue
-        for _key, entries in reply:
-            for stream_id, fields in entries:
+    try:
+        # Subscribe first, then read the history: the live feed covers whatever is added
+        # after that read, and entries seen in both are skipped by id.
+        async with hub_for(redis, BLOCK_MS).subscribe(key) as live:
+            while reply := cast(StreamReply, await redis.xread({key: last}, count=100)):
+                for _key, entries in reply:
+                    for stream_id, fields in entries:
+                        last = stream_id
+                        event = events.decode(fields)
+                        yield stream_id, event
+                        if event.terminal:
+                            return
+            while True:
+                try:
+                    async with asyncio.timeout(BLOCK_MS / 1000):
+                        item = await live.get()
+                except TimeoutError:
+                    # Quiet stream: a job that ended without a readable terminal event (its
+                    # stream expired) still ends the feed, from the job document.
+                    job = await reload_job(job.id)
+                    if job.state in TERMINAL_STATES and not await redis.xread({key: last}, count=1):
+                        yield SYNTHETIC_ID, terminal_from_job(job)
+                        return
+                    continue
+                if isinstance(item, Exception):  # the shared reader stopped
+                    log.warning("event stream of job %s interrupted: %s", job.id, item)
+                    return
+                stream_id, event = item
+                if stream_order(stream_id) <= stream_order(last):
+                    continue
                 last = stream_id
-                event = events.decode(fields)
                 yield stream_id, event
                 if event.terminal:
                     return
+    except RedisError as exc:
+        # End the stream; the client reconnects with Last-Event-ID and loses nothing.
+        log.warning("event stream of job %s interrupted: %s", job.id, exc)
