@@ -10,6 +10,7 @@ from typing import Any
 
 import redis
 from pymongo.collection import Collection
+from pymongo.errors import PyMongoError
 
 from shared import events
 from shared.documents import EventType, JobProgress, JobState, ProgressEvent
@@ -55,6 +56,7 @@ class ProgressReporter:
         self._db_interval = db_interval_s
         self._last_db_write = float("-inf")
         self._lock = threading.Lock()
+        self._failing = False
 
     def __call__(self, p: SolveProgress) -> None:
         progress = JobProgress(
@@ -92,5 +94,12 @@ class ProgressReporter:
                             }
                         },
                     )
+        except (redis.RedisError, PyMongoError) as exc:
+            # Redis or MongoDB away (a solve goes on without them): say so once, not per event.
+            if not self._failing:
+                log.warning("could not report progress of job %s: %s", self._job_id, exc)
+            self._failing = True
         except Exception:
             log.warning("could not report progress of job %s", self._job_id, exc_info=True)
+        else:
+            self._failing = False

@@ -49,8 +49,20 @@ class RedisServer:
             [binary, "--bind", "127.0.0.1", "--port", str(self.port), *no_persistence],
             cwd=self.workdir,
             stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_for_port("127.0.0.1", self.port)
+
+    def __enter__(self) -> RedisServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def ensure_running(self) -> None:
+        if self.proc is None:
+            self.start()
 
     def stop(self) -> None:
         if self.proc is not None:
@@ -78,10 +90,21 @@ class MongoServer:
         self.server = SecantusDBServer(port=self.port, storage_path=str(self.storage))
         self.server.start()
 
+    def ensure_running(self) -> None:
+        if self.server is None:
+            self.start()
+
     def stop(self) -> None:
         if self.server is not None:
             self.server.stop()
             self.server = None
+
+    def __enter__(self) -> MongoServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
 
 @contextlib.contextmanager
