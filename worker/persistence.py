@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 FIRST_DELAY_S = 0.5
-MAX_DELAY_S = 8.0
+MAX_DELAY_S = 5.0
 
 
 def retry_db(action: Callable[[], T], *, what: str, job_id: str, timeout_s: float) -> T:

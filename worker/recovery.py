@@ -210,8 +210,15 @@ class RecoveryLoop:
             found = message_job(raw)
             if found is not None and not found[1]:  # retries with an ETA wait on purpose
                 by_job.setdefault(found[0], []).append(tag)
+        # Queued for longer than the message was held: not just handed back by a live worker
+        # that is about to acknowledge it.
         queued = self.db[names.JOBS].find(
-            {"_id": {"$in": list(by_job)}, "state": "queued"}, {"_id": 1}
+            {
+                "_id": {"$in": list(by_job)},
+                "state": "queued",
+                "updated_at": {"$lt": stale_cutoff(self.settings.job_heartbeat_timeout_s)},
+            },
+            {"_id": 1},
         )
         stuck = [tag for doc in queued for tag in by_job[doc["_id"]]]
         if stuck:
