@@ -13,9 +13,11 @@ import math
 import threading
 import time
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, TextIO
 
+from shared import ics
+from shared.ics import is_session
 from shared.planning import PlanDay, PlanResult, SolveProgress
 
 FORMATS = ("table", "json", "csv", "ics")
@@ -41,11 +43,6 @@ DAY_FIELDS = (
     "tsb",
     "session_definition",
 )
-
-
-def is_session(day: PlanDay) -> bool:
-    """A row that is something to do (rest rows are not calendar events)."""
-    return day.intensity != "rest"
 
 
 def _fmt_gap(gap: float | None) -> str:
@@ -188,33 +185,7 @@ def render_csv(result: PlanResult) -> str:
     return buf.getvalue()
 
 
-# --- ics (RFC 5545, hand-written) -------------------------------------------------------
-
-
-def _ics_text(value: str) -> str:
-    """Escape a TEXT value (RFC 5545 section 3.3.11)."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
-
-
-def _fold(line: str, limit: int = 75) -> str:
-    """Fold a content line at `limit` octets without splitting a UTF-8 character."""
-    chunks: list[str] = []
-    current, size = "", 0
-    for ch in line:
-        width = len(ch.encode("utf-8"))
-        if size + width > limit:
-            chunks.append(current)
-            current, size = " ", 1  # the continuation's leading space counts
-        current += ch
-        size += width
-    chunks.append(current)
-    return "\r\n".join(chunks)
+# --- ics (built by shared.ics, shared with the API) ----------------------------------------
 
 
 def plan_key(result: PlanResult) -> str:
@@ -223,45 +194,10 @@ def plan_key(result: PlanResult) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
-def _event_description(day: PlanDay) -> str:
-    detail = (
-        f"{day.phase} phase, week {day.week_number}"
-        f"{' (recovery)' if day.is_recovery_week else ''}; "
-        f"{day.intensity}, {day.duration_min} min, load {day.load}; "
-        f"CTL {day.ctl:.1f} ATL {day.atl:.1f} TSB {day.tsb:+.1f}"
-    )
-    definition = day.session_definition.strip() or day.session_type
-    return f"{definition}\n{detail}"
-
-
 def render_ics(result: PlanResult, now: datetime | None = None) -> str:
-    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    key = plan_key(result)
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//trainplan//trainplan plan//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{_ics_text(f'Training plan to {result.race_date:%Y-%m-%d}')}",
-    ]
-    for day in result.days:
-        if not is_session(day):
-            continue
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{day.date:%Y%m%d}-{day.slot}-{key}@trainplan",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{day.date:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{day.date + timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{_ics_text(f'{day.session_type} ({day.duration_min} min)')}",
-            f"DESCRIPTION:{_ics_text(_event_description(day))}",
-            f"CATEGORIES:{_ics_text(day.intensity)}",
-            "TRANSP:TRANSPARENT",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "".join(_fold(line) + "\r\n" for line in lines)
+    return ics.render_ics(
+        result.days, race_date=result.race_date, plan_key=plan_key(result), now=now
+    )
 
 
 RENDERERS = {
