@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -27,6 +27,9 @@ from worker.cli.formats import (
     summary_line,
 )
 from worker.cli.planfile import render_with_request
+
+if TYPE_CHECKING:  # shared.chart imports matplotlib: only when a chart is drawn
+    from shared.chart import ChartFormat
 
 R = TypeVar("R")
 EXIT_OK, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_INTERNAL = 0, 1, 2, 3, 70
@@ -103,8 +106,40 @@ def register(subparsers: Any) -> None:
     p.add_argument("--workers", type=int, metavar="N", help="CP-SAT search workers")
     p.add_argument("--format", choices=FORMATS, default="table")
     p.add_argument("--out", type=Path, metavar="FILE", help="write here instead of stdout")
+    add_chart_flag(p)
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar or notes")
     p.set_defaults(func=run)
+
+
+def add_chart_flag(p: argparse.ArgumentParser) -> None:
+    """`--chart FILE`: `deliver` also draws the fitness/fatigue/form chart there."""
+    p.add_argument(
+        "--chart",
+        type=Path,
+        metavar="FILE",
+        help="also draw the fitness/fatigue/form chart (.png or .svg)",
+    )
+
+
+def _chart_format(path: Path) -> ChartFormat | None:
+    suffix = path.suffix.lower().lstrip(".")
+    return "svg" if suffix == "svg" else "png" if suffix == "png" else None
+
+
+def chart_problems(args: argparse.Namespace) -> list[str]:
+    """Checked before solving: a bad chart name should not cost a solve."""
+    chart: Path | None = getattr(args, "chart", None)
+    if chart is not None and _chart_format(chart) is None:
+        return [f"--chart: {chart} must end in .png or .svg"]
+    return []
+
+
+def _write_chart(result: PlanResult, path: Path) -> None:
+    from shared.chart import render_chart  # deferred: matplotlib takes a moment to import
+
+    data = render_chart(result.days, race_date=result.race_date, fmt=_chart_format(path) or "png")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
 
 
 # Top-level request fields settable from flags: argparse dest -> PlanRequest field.
@@ -251,6 +286,7 @@ def run(args: argparse.Namespace) -> int:
     today = date.today()
     if request.goal.date < today:
         problems.append(f"The race date {request.goal.date} is in the past (today is {today}).")
+    problems += chart_problems(args)
     if problems:
         return _fail("invalid request", problems)
 
@@ -277,6 +313,12 @@ def deliver(
             _write(text, args.out)
         except OSError as exc:
             return _fail(f"cannot write {args.out}", [exc.strerror or str(exc)], command)
+    chart: Path | None = getattr(args, "chart", None)
+    if chart is not None and result.days:
+        try:
+            _write_chart(result, chart)
+        except OSError as exc:
+            return _fail(f"cannot write {chart}", [exc.strerror or str(exc)], command)
     if args.format not in ("json", "table") and result.conflicts:
         # csv/ics have no place for the conflicts: say them on stderr.
         print(f"trainplan {command}: the request cannot be satisfied:", file=sys.stderr)
