@@ -17,7 +17,7 @@ from api.auth import API_KEY_HEADER, KeyCache
 from api.errors import install_error_handlers, json_error_bodies
 from api.limits import BodySizeLimit
 from api.metrics import install as install_metrics
-from api.routers import health, jobs, plans, runners, schemas
+from api.routers import exports, health, jobs, plans, runners, schemas, web
 from shared.indexes import INDEXES
 from shared.settings import Settings, get_settings
 from worker.celery_app import create_celery
@@ -74,6 +74,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=[API_KEY_HEADER, "Content-Type", "Idempotency-Key", "Last-Event-ID"],
         )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # Before the plans router, which would take `<plan_id>.ics` for a plan id.
+    app.include_router(exports.router)
+    app.include_router(web.router)
     for router in (health.router, runners.router, schemas.router, plans.router, jobs.router):
         app.include_router(router)
     install_metrics(app)

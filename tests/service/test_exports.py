@@ -1,0 +1,94 @@
+"""A generated plan as files (calendar, chart) and the web page's static files, over HTTP."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+import icalendar
+import pytest
+
+from tests.chart_checks import check_svg_chart
+from tests.service.conftest import Stack
+from tests.service.helpers import create_runner, events_until_terminal, generate, short_plan
+
+
+@pytest.fixture(scope="module")
+def plan(stack: Stack) -> dict[str, Any]:
+    with httpx.Client(
+        base_url=stack.base_url, timeout=30, headers={"X-API-Key": stack.api_key}
+    ) as client:
+        runner_id = create_runner(client, doubles=True)
+        job_id = generate(client, runner_id, short_plan(4))
+        last = events_until_terminal(client, job_id)[-1]
+        assert last.event == "succeeded", last.data
+        response = client.get(f"/training-plans/{last.data['plan_id']}")
+        assert response.status_code == 200, response.text
+        doc: dict[str, Any] = response.json()
+        return doc
+
+
+def test_ics_has_one_event_per_session(api: httpx.Client, plan: dict[str, Any]) -> None:
+    response = api.get(f"/training-plans/{plan['plan_id']}.ics")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/calendar")
+    assert "attachment" in response.headers["content-disposition"]
+    assert response.content.endswith(b"\r\n")
+
+    cal = icalendar.Calendar.from_ical(response.content)
+    assert str(cal["VERSION"]) == "2.0" and cal.get("PRODID")
+    events = list(cal.walk("VEVENT"))
+    sessions = [d for d in plan["days"] if d["intensity"] != "rest"]
+    assert len(events) == len(sessions) > 0
+    by_uid = {str(e["UID"]): e for e in events}
+    assert len(by_uid) == len(events)
+    for day, event in zip(sessions, events, strict=True):
+        when = date.fromisoformat(day["date"])
+        assert event.decoded("DTSTART") == when  # an all-day event on the session's date
+        assert event.decoded("DTEND") == when + timedelta(days=1)
+        assert str(event["SUMMARY"]) == f"{day['session_type']} ({day['duration_min']} min)"
+        description = str(event["DESCRIPTION"])
+        assert description.startswith(day["session_definition"].strip() or day["session_type"])
+        assert f"{day['duration_min']} min" in description
+        assert plan["plan_id"] in str(event["UID"])
+    race = plan["summary"]["race_date"]
+    assert any(e.decoded("DTSTART") == date.fromisoformat(race) for e in events)
+
+
+def test_chart_svg_draws_the_plan_days(api: httpx.Client, plan: dict[str, Any]) -> None:
+    response = api.get(f"/training-plans/{plan['plan_id']}/chart.svg")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("image/svg+xml")
+    check_svg_chart(
+        response.content, plan["days"], date.fromisoformat(plan["summary"]["race_date"])
+    )
+
+
+@pytest.mark.parametrize("suffix", [".ics", "/chart.svg"])
+def test_exports_are_tenant_scoped(
+    api: httpx.Client, stack: Stack, plan: dict[str, Any], suffix: str
+) -> None:
+    url = f"/training-plans/{plan['plan_id']}{suffix}"
+    assert httpx.get(stack.base_url + url).status_code == 401
+    other = {"X-API-Key": stack.new_api_key("tenant-exports-other")}
+    response = httpx.get(stack.base_url + url, headers=other)
+    assert response.status_code == 404 and "plan" in response.json()["detail"]
+    missing = api.get(f"/training-plans/000000000000000000000000{suffix}")
+    assert missing.status_code == 404 and missing.json()["detail"]
+    bad = api.get(f"/training-plans/not%20an%20id{suffix}")
+    assert bad.status_code == 422 and bad.json()["detail"]
+
+
+def test_page_and_static_files_need_no_key(stack: Stack) -> None:
+    page = httpx.get(stack.base_url + "/")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    for name, media in (("app.js", "text/javascript"), ("style.css", "text/css")):
+        response = httpx.get(f"{stack.base_url}/static/{name}")
+        assert response.status_code == 200 and response.headers["content-type"].startswith(media)
+        assert f"/static/{name}" in page.text  # the page loads it
+    for name in ("nope.js", "..%2Fmain.py", "%2E%2E"):
+        response = httpx.get(f"{stack.base_url}/static/{name}")
+        assert response.status_code == 404 and response.json()["detail"]
