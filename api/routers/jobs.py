@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, WebSocket, WebSocketDisconnect, status
-from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pymongo import ReturnDocument
 
 from api import store
 from api.auth import current_tenant
 from api.deps import DbDep, RedisDep, SettingsDep, TenantDep
 from api.errors import COMMON_ERRORS, ApiError, error
-from api.events import check_last_event_id, follow, publish
+from api.events import SseResponse, check_last_event_id, follow, publish, sse_frames
 from api.ids import ID_PATTERN, JobId
+from api.metrics import record_finished
 from shared import names
 from shared.documents import TERMINAL_STATES, Job, ProgressEvent
 
@@ -85,14 +84,19 @@ async def cancel_job(job: ExistingJob, db: DbDep, redis: RedisDep, settings: Set
                 error="cancelled before it started",
             ),
         )
+        await record_finished(db, "cancelled")  # the workers count the jobs they finish
         return Job.model_validate(doc)
     return await store.get_job(db, job.tenant_id, job_id)
 
 
 @router.get(
     "/{job_id}/events",
-    response_class=EventSourceResponse,
-    responses={404: error("unknown job"), 400: error("Last-Event-ID is not an event id")},
+    response_class=SseResponse,
+    responses={
+        200: {"description": "Server-Sent Events: `id`, `event` and `data` (the event, JSON)"},
+        404: error("unknown job"),
+        400: error("Last-Event-ID is not an event id"),
+    },
 )
 async def job_events(
     job: ExistingJob,
@@ -100,15 +104,11 @@ async def job_events(
     db: DbDep,
     redis: RedisDep,
     settings: SettingsDep,
-) -> AsyncIterator[ServerSentEvent]:
+) -> SseResponse:
     """Server-Sent Events: every event so far, then live ones, ending with the terminal one
     (`succeeded`, `failed` or `cancelled`). Reconnect with `Last-Event-ID` to resume."""
-    async for stream_id, event in follow(
-        redis, settings, job, after, lambda i: store.get_job(db, job.tenant_id, i)
-    ):
-        yield ServerSentEvent(
-            id=stream_id, event=event.event, raw_data=event.model_dump_json(exclude_none=True)
-        )
+    frames = sse_frames(redis, settings, job, after, lambda i: store.get_job(db, job.tenant_id, i))
+    return SseResponse(frames)
 
 
 @router.websocket("/{job_id}/ws")

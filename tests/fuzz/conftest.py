@@ -1,3 +1,0 @@
-from tests.service.conftest import api, stack
-
-__all__ = ["api", "stack"]
