@@ -3,6 +3,8 @@
 Redis is `REDIS_URL` (else 127.0.0.1:6379, else a private redis-server); MongoDB is
 `MONGODB_URL`, else an in-process SecantusDB. Each session uses its own Redis key prefix,
 Celery queue and database, so sessions sharing a Redis or MongoDB never see each other.
+The `stack` and `api` fixtures live in tests/conftest.py: one stack per pytest session,
+shared by tests/service, tests/browser and tests/fuzz.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import signal
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from pymongo.database import Database
 
 from shared.apikeys import configured_entry, new_key
 from worker.cli.keys import store_key
-from worker.cli.stack import free_port, private_redis, self_command
+from worker.cli.stack import free_port, self_command
 
 STARTUP_TIMEOUT_S = 90
 # A guard against a hung stream, not an assertion on speed: each test takes seconds.
@@ -36,13 +37,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/service/" in item.nodeid and item.get_closest_marker("timeout") is None:
             item.add_marker(pytest.mark.timeout(TEST_TIMEOUT_S))
-
-
-def _redis_answers(url: str) -> bool:
-    try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
 
 
 class Stack:
@@ -145,34 +139,3 @@ class Stack:
             self.redis.delete(*keys)
         self.mongo.drop_database(self.db_name)
         self.mongo.close()
-
-
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    tmp = tmp_path_factory.mktemp("stack")
-    with contextlib.ExitStack() as resources:
-        redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-        if not _redis_answers(redis_url):
-            redis_url = resources.enter_context(private_redis())
-        mongodb_url = os.environ.get("MONGODB_URL")
-        if not mongodb_url:
-            from secantus import SecantusDBServer  # GPL-2.0: test-only dependency
-
-            server = SecantusDBServer(storage_path=str(tmp / "mongodb"))
-            server.start()
-            resources.callback(server.stop)
-            mongodb_url = server.uri
-        s = Stack(tmp, redis_url, mongodb_url)
-        resources.callback(s.stop)
-        s.start_api()
-        s.start_worker("w1")
-        s.start_worker("w2")
-        yield s
-
-
-@pytest.fixture
-def api(stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=stack.base_url, timeout=30, headers={"X-API-Key": stack.api_key}
-    ) as client:
-        yield client
