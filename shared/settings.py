@@ -73,7 +73,7 @@ class Settings(BaseSettings):
     # every interval; a job whose stamp is older than the timeout lost its worker and is
     # queued again by the recovery loop every worker runs (independent of the visibility
     # timeout). Queued jobs whose broker message vanished (Redis restarted without
-    # persistence) are enqueued again after the same timeout.
+    # persistence) are enqueued again by the same loop.
     job_heartbeat_interval_s: float = Field(default=3.0, gt=0, le=60)
     job_heartbeat_timeout_s: float = Field(default=20.0, gt=0, le=3600)
     job_recovery_interval_s: float = Field(default=5.0, gt=0, le=300)

@@ -6,7 +6,8 @@ Every `JOB_RECOVERY_INTERVAL_S` the loop
   head of the queue, so they run again within about `JOB_HEARTBEAT_TIMEOUT_S`, not after
   the broker's visibility timeout (15 minutes by default);
 - enqueues again `queued` jobs whose message is gone: their `enqueued` marker, written
-  with the message, vanished with it (a Redis restart without persistence loses both).
+  with the message, vanished with it (a Redis restart without persistence loses both);
+- restores messages a worker took but died holding before it claimed their job.
 
 Several loops (one per worker) may run at once: each change is a compare-and-set on the
 job document, so only one of them acts on a job. Duplicate messages are harmless anyway:
@@ -40,6 +41,7 @@ from worker.requeue import enqueue, message_job, requeue, restore_tags, unacked_
 log = logging.getLogger(__name__)
 
 BATCH = 500
+LOST_MESSAGE_GRACE_S = 10.0
 
 
 def worker_identity(node: str) -> str:
@@ -169,7 +171,9 @@ class RecoveryLoop:
 
     def enqueue_lost(self) -> int:
         jobs = self.db[names.JOBS]
-        cutoff = stale_cutoff(self.settings.job_heartbeat_timeout_s)
+        # The API publishes within a second of writing the job (its publish retries are
+        # bounded); older queued jobs without a marker lost their message.
+        cutoff = stale_cutoff(min(LOST_MESSAGE_GRACE_S, self.settings.job_heartbeat_timeout_s))
         docs = list(
             jobs.find({"state": "queued", "updated_at": {"$lt": cutoff}}, {"updated_at": 1}).limit(
                 BATCH

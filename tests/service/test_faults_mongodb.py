@@ -89,9 +89,12 @@ def test_mongodb_back_within_the_bound_job_completes(
             )
         finally:
             mongo.start()
+        restarted_at = datetime.now(UTC)
         wait_for(
             "the job to succeed", lambda: job_doc(s, job_id)["state"] == "succeeded", timeout_s=60
         )
+        saved = (job_doc(s, job_id)["finished_at"] - restarted_at).total_seconds()
+        print(f"\nMongoDB back -> job succeeded {saved:.1f}s")
         job = job_doc(s, job_id)
         assert job["attempts"] == 1  # saved by the attempt that solved it: no second solve
         check_plan_days(s, job)
