@@ -91,10 +91,12 @@ class PlanJob:
             log.info("job %s runs elsewhere (live heartbeat); dropping this message", self.job_id)
             return
         self.attempt = job["attempts"]
-        if self.attempt > job["max_attempts"]:
+        # Attempts handed back by a worker shutting down cleanly do not count.
+        counted = self.attempt - job.get("handbacks", 0)
+        if counted > job["max_attempts"]:
             self.finish(
                 "failed",
-                error=f"gave up after {self.attempt - 1} attempts: each ended without finishing "
+                error=f"gave up after {counted - 1} attempts: each ended without finishing "
                 "the job (its worker was killed, ran out of memory or over its time limit, or "
                 "could not reach MongoDB to save the plan)",
             )

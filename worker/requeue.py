@@ -30,9 +30,11 @@ def release(
     lease: str | None,
     reason: str,
     condition: dict[str, Any] | None = None,
+    handback: bool = False,
 ) -> dict[str, Any] | None:
     """`running` under `lease` -> `queued`; the updated document, or None if another
-    attempt or recovery loop got there first (compare-and-set on the lease)."""
+    attempt or recovery loop got there first (compare-and-set on the lease). A hand-back
+    (clean shutdown) does not use up one of the job's `max_attempts`."""
     now = datetime.now(UTC)
     return jobs.find_one_and_update(
         {"state": "running", **(condition or {}), "_id": job_id, "lease": lease},
@@ -44,7 +46,7 @@ def release(
                 "requeue_reason": reason,
                 "updated_at": now,
             },
-            "$inc": {"requeues": 1},
+            "$inc": {"requeues": 1, **({"handbacks": 1} if handback else {})},
         },
         return_document=ReturnDocument.AFTER,
     )
@@ -135,9 +137,10 @@ def requeue(
     reason: str,
     condition: dict[str, Any] | None = None,
     restore: bool = False,
+    handback: bool = False,
 ) -> bool:
     """Release, announce and enqueue; False if the job was no longer ours to release."""
-    job = release(jobs, job_id, lease, reason, condition)
+    job = release(jobs, job_id, lease, reason, condition, handback)
     if job is None:
         return False
     log.warning("job %s queued again: %s", job_id, reason, extra={"job_id": job_id})

@@ -45,7 +45,7 @@ def generate_plan(self: Task, job_id: str) -> None:
             job.run()
     except HandBack:
         assert job is not None
-        give_back(self, job, "its worker shut down before the solve ended")
+        give_back(self, job, "its worker shut down before the solve ended", handback=True)
     except SoftTimeLimitExceeded:
         assert job is not None
         job.finish("failed", error="the job exceeded its time limit")
@@ -73,7 +73,7 @@ def taken(client: redis.Redis, settings: Settings, job_id: str) -> None:
         log.warning("job %s: could not clear its enqueued marker: %s", job_id, exc)
 
 
-def give_back(task: Task, job: PlanJob, reason: str) -> bool:
+def give_back(task: Task, job: PlanJob, reason: str, *, handback: bool = False) -> bool:
     """Queue the job again for another attempt; False if MongoDB is unreachable too (the
     recovery loop does it once the heartbeat is stale)."""
     try:
@@ -85,6 +85,7 @@ def give_back(task: Task, job: PlanJob, reason: str) -> bool:
             job_id=job.job_id,
             lease=job.lease,
             reason=reason,
+            handback=handback,
         )
     except PyMongoError as exc:
         log.warning("job %s: could not hand it back: %s", job.job_id, exc)

@@ -46,6 +46,7 @@ def test_sigterm_hands_the_running_job_back(api: httpx.Client, stack: Stack) -> 
         job = job_doc(stack, job_id)
         assert job["state"] == "succeeded" and job["attempts"] == 2
         assert job["requeues"] == 1 and "shut down" in job["requeue_reason"]
+        assert job["handbacks"] == 1  # a clean hand-back does not use up an attempt
         # Handed back long before the first attempt's solve would have ended, and by the
         # shutdown (not by the heartbeat timeout): the worker did not wait the solve out.
         assert (
