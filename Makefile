@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint typecheck pytest run bench clean
+.PHONY: install test lint typecheck pytest run bench bench-load clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -29,6 +29,10 @@ run: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/bench_engine.py
+
+# The whole stack on loopback (a few minutes): bench/results/load.md and load.json.
+bench-load: $(STAMP)
+	$(PY) bench/bench_load.py
 
 clean:
 	rm -rf $(VENV) .data .mypy_cache .pytest_cache .ruff_cache
