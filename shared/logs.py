@@ -22,6 +22,8 @@ LogFormat = Literal["json", "text"]
 
 _job_id: ContextVar[str | None] = ContextVar("job_id", default=None)
 
+# Extras that are not data: ours for the text format; uvicorn's message with ANSI colours.
+_NOT_FIELDS = frozenset({"job_tag", "color_message"})
 # Attributes every LogRecord has; anything else was passed with `extra=` and is emitted too.
 _STANDARD = frozenset(
     vars(logging.LogRecord("", 0, "", 0, "", None, None)).keys() | {"message", "asctime"}
@@ -81,7 +83,7 @@ class JsonFormatter(logging.Formatter):
         if job_id:
             entry["job_id"] = job_id
         for key, value in vars(record).items():
-            if key not in _STANDARD and key not in entry and key != "job_tag":
+            if key not in _STANDARD and key not in entry and key not in _NOT_FIELDS:
                 entry[key] = value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
