@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint typecheck pytest run bench bench-load clean
+.PHONY: install browser test lint typecheck pytest run bench bench-load clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -12,6 +12,18 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Headless Chromium for tests/browser: Debian's package, driven by Playwright (no browser
+# download). Installed only when missing.
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM  # tests/browser/conftest.py launches this one
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -q
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+
+browser: $(CHROMIUM)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -19,7 +31,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(CHROMIUM)
 	$(VENV)/bin/pytest -q
 
 test: lint typecheck pytest

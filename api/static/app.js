@@ -151,8 +151,8 @@
 
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  // Follows a job's events to its terminal one. `watch.stopped` ends it quietly (a new plan
-  // was asked for); `watch.controller.abort()` only drops the connection: it is resumed.
+  // Follows a job's events to its terminal one, reconnecting after a dropped connection.
+  // `watch.stopped` ends it quietly (a new plan was asked for).
   async function followJob(jobId, watch, onEvent) {
     let lastId = null;
     let failures = 0;
@@ -172,7 +172,8 @@
           if (response.status < 500) throw problem; // 401/404: retrying will not help
           throw new Error(problem.detail);
         }
-        streamStatus(lastId ? "Reconnected; resuming after the last event." : "Live.");
+        streamStatus(lastId ? "Reconnected; resumed after the last event." : "Live.");
+        $("tp-progress").dataset.connections = String(watch.reconnects + 1);
         failures = 0;
         for await (const message of sseEvents(response.body, signal)) {
           if (watch.stopped) return;
@@ -265,6 +266,8 @@
     for (const id of ["tp-state", "tp-objective", "tp-gap", "tp-elapsed"]) $(id).textContent = "-";
     setBar(0, "");
     streamStatus("");
+    delete $("tp-progress").dataset.job;
+    delete $("tp-progress").dataset.connections;
   }
 
   function setBar(percent, state) {
@@ -357,7 +360,7 @@
         terminal: null,
       };
       current = watch;
-      window.trainplanDebug.watch = watch;
+      $("tp-progress").dataset.job = watch.jobId;
       $("tp-progress").hidden = false;
       $("tp-state").textContent = accepted.state;
       $("tp-cancel").hidden = false;
@@ -389,7 +392,10 @@
     }
     setBar(100, "done");
     const plan = await api("GET", `/training-plans/${encodeURIComponent(last.plan_id)}`);
+    // The final figures: progress events stop at the last improvement, the summary does not.
     $("tp-elapsed").textContent = `${plan.summary.solve_seconds.toFixed(1)} s`;
+    $("tp-objective").textContent = fmtObjective(plan.summary.objective);
+    $("tp-gap").textContent = fmtGap(plan.summary.gap);
     showPlan(plan);
     await showChart(plan.plan_id);
   }
@@ -528,14 +534,6 @@
       showProblem(err);
     }
   }
-
-  // For tests and the curious: drop the live connection (it resumes with Last-Event-ID).
-  window.trainplanDebug = {
-    watch: null,
-    dropStream() {
-      current?.controller?.abort();
-    },
-  };
 
   function init() {
     const fromUrl = keyFromFragment();
