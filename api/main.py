@@ -17,8 +17,8 @@ from api.auth import API_KEY_HEADER, KeyCache
 from api.errors import install_error_handlers, json_error_bodies
 from api.limits import BodySizeLimit
 from api.metrics import install as install_metrics
-from api.routers import exports, health, jobs, plans, runners, schemas, web
-from shared.indexes import INDEXES
+from api.routers import activities, exports, health, jobs, plans, replans, runners, schemas, web
+from shared.indexes import INDEXES, OBSOLETE_INDEXES
 from shared.settings import Settings, get_settings
 from worker.celery_app import create_celery
 
@@ -51,6 +51,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             for collection, keys, options in INDEXES:
                 await app.state.db[collection].create_index(keys, **options)
+            for collection, name in OBSOLETE_INDEXES:  # after their replacements exist
+                if name in await app.state.db[collection].index_information():
+                    await app.state.db[collection].drop_index(name)
         except PyMongoError as exc:  # serve anyway: /readyz reports it, workers create them too
             log.warning("could not create MongoDB indexes at startup: %s", exc)
         yield
@@ -77,7 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Before the plans router, which would take `<plan_id>.ics` for a plan id.
     app.include_router(exports.router)
     app.include_router(web.router)
-    for router in (health.router, runners.router, schemas.router, plans.router, jobs.router):
+    routers = (health.router, runners.router, schemas.router, plans.router, jobs.router)
+    for router in (*routers, activities.router, replans.router):
         app.include_router(router)
     install_metrics(app)
     return app

@@ -42,9 +42,10 @@ async def get_job(db: Db, tenant: str, job_id: str) -> Job:
 
 
 async def get_plan_job(db: Db, tenant: str, plan_id: str) -> Job:
-    """The succeeded job that made the plan (its summary, runner and schema)."""
+    """The succeeded job that made the plan (its summary, runner and schema); re-plans
+    (api/versions.py) share the plan's id but are not that job."""
     doc = await db[names.JOBS].find_one(
-        {"plan_id": plan_id, "state": "succeeded", "tenant_id": tenant}
+        {"plan_id": plan_id, "state": "succeeded", "tenant_id": tenant, "kind": {"$ne": "replan"}}
     )
     if doc is None:
         raise not_found("training plan", plan_id)

@@ -16,6 +16,7 @@ from redis.asyncio import Redis
 from api import store
 from api.errors import ApiError
 from api.events import publish
+from api.history import logged_activities
 from shared import names
 from shared.documents import GenerateRequest, Job, ProgressEvent, RunnerIn
 from shared.indexes import plan_id_for
@@ -23,6 +24,7 @@ from shared.planning import TrainingSchema
 from shared.settings import Settings
 from shared.submission import SubmissionError, build_plan_request
 from worker.engine import validate
+from worker.fitness import with_logged_fitness
 
 
 def job_id_for(tenant: str, runner_id: str, idempotency_key: str | None) -> str:
@@ -51,9 +53,13 @@ async def submit(
     """Returns the job and whether it was created now (False: an idempotent replay)."""
     runner = await store.get_runner(db, tenant, runner_id)
     schema = await store.get_schema(db, tenant, body.schema_id)
+    profile = RunnerIn.model_validate(runner.model_dump(include=set(RunnerIn.model_fields)))
+    # Logged activities, when there are any, give the current CTL/ATL (worker/fitness.py).
+    logged = await logged_activities(db, tenant, runner_id)
+    profile = with_logged_fitness(profile, logged, datetime.now(UTC).date(), body.rules)
     try:
         request = build_plan_request(
-            RunnerIn.model_validate(runner.model_dump(include=set(RunnerIn.model_fields))),
+            profile,
             TrainingSchema.model_validate(
                 schema.model_dump(include=set(TrainingSchema.model_fields))
             ),
@@ -72,7 +78,6 @@ async def submit(
 
     now = datetime.now(UTC)
     job_id = job_id_for(tenant, runner_id, idempotency_key)
-    fingerprint = request_fingerprint(runner_id, body)
     doc: dict[str, Any] = {
         "_id": job_id,
         "tenant_id": tenant,
@@ -80,7 +85,7 @@ async def submit(
         "schema_id": body.schema_id,
         "state": "queued",
         "request": body.model_dump(mode="json"),
-        "request_fingerprint": fingerprint,
+        "request_fingerprint": request_fingerprint(runner_id, body),
         "idempotency_key": idempotency_key,
         "attempts": 0,
         "max_attempts": settings.job_max_attempts,
@@ -88,6 +93,21 @@ async def submit(
         "created_at": now,
         "updated_at": now,
     }
+    return await record_and_enqueue(db=db, redis=redis, celery=celery, settings=settings, doc=doc)
+
+
+async def record_and_enqueue(
+    *, db: store.Db, redis: Redis, celery: Celery, settings: Settings, doc: dict[str, Any]
+) -> tuple[Job, bool]:
+    """Insert a queued job, publish `queued` and enqueue it; an existing job of the same
+    id (an Idempotency-Key replay) is returned instead if its `request_fingerprint` matches.
+    Returns the job and whether it was created now."""
+    job_id, tenant, fingerprint, now = (
+        doc["_id"],
+        doc["tenant_id"],
+        doc["request_fingerprint"],
+        doc["created_at"],
+    )
     jobs = db[names.JOBS]
     try:
         await jobs.insert_one(doc)

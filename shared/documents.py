@@ -109,6 +109,11 @@ class PlanSummary(BaseModel):
     training_days: int
     total_load: int
     total_minutes: int
+    # Re-plans only (a generated plan is version 1).
+    version: int | None = None
+    effective: date | None = Field(default=None, description="re-planned from this day")
+    changed_days: int | None = Field(default=None, description="future days that changed")
+    changed_dates: list[date] | None = None
 
 
 class Job(BaseModel):
@@ -203,3 +208,89 @@ class ProgressEvent(BaseModel):
 class ErrorBody(BaseModel):
     detail: str
     errors: list[str] = Field(default_factory=list)
+
+
+# -- completed activities and re-plans -----------------------------------------------------
+
+ActivityId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,99}$")]
+LoadSource = Literal["given", "pace", "heart_rate"]
+
+
+class ActivityIn(BaseModel):
+    """Body of `POST /runners/{runner_id}/activities`: one activity done.
+
+    The load is given, or derived (TSS-like, see `shared.replanning`) from the average pace
+    and the runner's `thresholds.threshold_pace_s_per_km`, else from the average heart rate
+    and `thresholds.threshold_hr`."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    activity_id: ActivityId = Field(description="the client's id: a repeated POST is a no-op")
+    date: JsonDate
+    sport: Annotated[str, StringConstraints(min_length=1, max_length=20)] = "run"
+    duration_min: float = Field(gt=0, le=1440)
+    load: float | None = Field(default=None, ge=0, le=2000)
+    avg_pace_s_per_km: float | None = Field(default=None, gt=0, le=1800)
+    avg_hr: float | None = Field(default=None, gt=0, le=250)
+    intensity: Intensity | None = Field(default=None, description="default: from the load")
+    kind: Literal["run", "long", "strength"] | None = None
+    session_code: str | None = Field(default=None, max_length=40)
+    name: str | None = Field(default=None, max_length=120)
+
+
+class Activity(ActivityIn):
+    """A stored activity, with its load as used for fitness and re-plans."""
+
+    model_config = ConfigDict(extra="ignore")  # stored fields (tenant_id) stay private
+
+    runner_id: str
+    load: float = Field(ge=0)
+    load_source: LoadSource
+    intensity: Intensity
+    created_at: datetime
+
+
+class Fitness(BaseModel):
+    """A runner's fitness (CTL), fatigue (ATL) and form (TSB) on a morning."""
+
+    runner_id: str
+    on: date
+    ctl: float
+    atl: float
+    tsb: float
+    source: Literal["activities", "profile"]
+    activities: int = Field(description="activities counted")
+
+
+class ReplanBody(BaseModel):
+    """Body of `POST /training-plans/{plan_id}/replan`."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    effective: JsonDate | None = Field(default=None, description="default: today (UTC)")
+    unavailable_dates: list[JsonDate] = Field(default_factory=list, max_length=366)
+    weekly_hours: float | None = Field(default=None, gt=0, le=40)
+    race: Race | None = Field(
+        default=None,
+        description="an A race moves the goal race; a B/C race is added (or moves the race "
+        "of the same name)",
+    )
+    use_activities: bool = Field(
+        default=True,
+        description="the runner's activities replace the plan from the first one logged in "
+        "the plan; without any, the plan is taken as done",
+    )
+    change_penalty: float | None = Field(default=None, ge=0, le=10)
+    base_version: int | None = Field(default=None, ge=1, description="default: the latest")
+    time_limit_s: float | None = Field(default=None, gt=0, description="default: server's")
+    gap_limit: float | None = Field(default=None, ge=0, le=1)
+
+
+class VersionedTrainingPlan(TrainingPlan):
+    version: int = Field(description="the version shown (`?version=N`, default the latest)")
+    latest_version: int
+    versions: list[int] = Field(description="the plan's versions with days")
+
+
+class VersionedPlanListItem(PlanListItem):
+    version: int = Field(description="the latest version (its summary is shown)")

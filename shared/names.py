@@ -38,3 +38,7 @@ def draining_key(prefix: str, worker: str) -> str:
     """Set when the worker `worker` (as recorded on its jobs) starts a warm shutdown: its
     running attempts stop solving and hand their jobs back to the queue."""
     return f"{prefix}:worker:{worker}:draining"
+
+
+# Completed activities (`POST /runners/{id}/activities`), one document per runner and activity id.
+ACTIVITIES = "activity"

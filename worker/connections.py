@@ -9,8 +9,9 @@ from typing import Any
 import redis
 from pymongo import MongoClient
 from pymongo.database import Database
+from pymongo.errors import OperationFailure
 
-from shared.indexes import INDEXES
+from shared.indexes import INDEXES, OBSOLETE_INDEXES
 from shared.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,12 @@ def mongo_db() -> Database[dict[str, Any]]:
     db = client[settings.mongodb_db]
     for collection, keys, options in INDEXES:
         db[collection].create_index(keys, **options)
+    for collection, name in OBSOLETE_INDEXES:  # after their replacements exist
+        try:
+            if name in db[collection].index_information():
+                db[collection].drop_index(name)
+        except OperationFailure as exc:  # another process dropped it first
+            log.info("index %s.%s: %s", collection, name, exc)
     return db
 
 

@@ -8,6 +8,7 @@ compare-and-set on the lease, so a job completes exactly once however often it i
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, time
@@ -32,6 +33,7 @@ from shared.submission import SubmissionError, build_plan_request
 from worker.builtin_schemas import find_builtin
 from worker.cancel import CancelWatcher, HandBack
 from worker.engine import InvalidRequest, solve
+from worker.fitness import load_activities, with_logged_fitness
 from worker.heartbeat import claimable, stale_cutoff
 from worker.metrics import record_finished
 from worker.persistence import retry_db
@@ -69,6 +71,11 @@ class PlanJob:
         if job is None:
             log.warning("job %s does not exist; dropping the message", self.job_id)
             return
+        if job.get("kind") == "replan" and type(self) is PlanJob:
+            # A re-plan: this same lifecycle, with its own steps (replan_job.py).
+            from worker.replan_job import ReplanJob
+
+            self.__class__ = ReplanJob
         if job["state"] in TERMINAL_STATES:  # finished earlier, or cancelled while queued
             return
         now = datetime.now(UTC)
@@ -127,7 +134,7 @@ class PlanJob:
                 db_interval_s=self.settings.progress_db_interval_s,
             )
             try:
-                result = solve(request, on_progress=reporter, cancel=cw.event)
+                result = self.solve(request, reporter, cw.event)
             except InvalidRequest as exc:
                 self.finish("failed", error=f"the request cannot be planned: {exc}")
                 return
@@ -141,10 +148,10 @@ class PlanJob:
                 "failed",
                 error=failure_message(result),
                 conflicts=result.conflicts,
-                result=summarise(result).model_dump(mode="json"),
+                result=self.summarise(result).model_dump(mode="json"),
             )
         elif self.persist("save the plan", lambda: self.save_days(job, result)):
-            summary = summarise(result).model_dump(mode="json")
+            summary = self.summarise(result).model_dump(mode="json")
             self.persist("finish the job", lambda: self.finish("succeeded", result=summary))
 
     # -- steps -----------------------------------------------------------------------
@@ -154,13 +161,18 @@ class PlanJob:
         if runner_doc is None:
             raise InputError(f"runner {job['runner_id']} no longer exists")
         schema = self.load_schema(job["schema_id"])
+        body = GenerateRequest.model_validate(job["request"])
+        runner = RunnerIn.model_validate(
+            {k: v for k, v in runner_doc.items() if k in RunnerIn.model_fields}
+        )
+        # Logged activities, when there are any, give the current CTL/ATL (fitness.py).
+        logged = load_activities(self.db, job.get("tenant_id", ""), job["runner_id"])
+        runner = with_logged_fitness(runner, logged, datetime.now(UTC).date(), body.rules)
         try:
             return build_plan_request(
-                RunnerIn.model_validate(
-                    {k: v for k, v in runner_doc.items() if k in RunnerIn.model_fields}
-                ),
+                runner,
                 schema,
-                GenerateRequest.model_validate(job["request"]),
+                body,
                 default_time_limit_s=self.settings.solver_time_limit_s,
                 max_time_limit_s=self.settings.solver_max_time_limit_s,
                 workers=self.settings.threads_per_solve,
@@ -181,6 +193,14 @@ class PlanJob:
             {k: v for k, v in doc.items() if k in TrainingSchema.model_fields}
         )
 
+    def solve(
+        self, request: PlanRequest, on_progress: ProgressReporter, cancel: threading.Event
+    ) -> PlanResult:
+        return solve(request, on_progress=on_progress, cancel=cancel)
+
+    def summarise(self, result: PlanResult) -> PlanSummary:
+        return summarise(result)
+
     def save_days(self, job: dict[str, Any], result: PlanResult) -> bool:
         """Upsert one document per day and slot; False if a newer attempt owns the job now."""
         if (
@@ -190,6 +210,7 @@ class PlanJob:
             log.warning("job %s was taken over by a newer attempt; not saving", self.job_id)
             return False
         plan_id = job["plan_id"]
+        version = job.get("version")  # re-plans: a new version beside the plan's days
         now = datetime.now(UTC)
         ops = []
         for day in result.days:
@@ -203,10 +224,11 @@ class PlanJob:
                 session_definition=day.session_definition,
                 lease=self.lease,
                 updated_at=now,
+                **({"version": version} if version is not None else {}),
             )
             ops.append(
                 UpdateOne(
-                    {"_id": day_doc_id(plan_id, day.date.isoformat(), day.slot)},
+                    {"_id": day_doc_id(plan_id, day.date.isoformat(), day.slot, version)},
                     {"$set": fields, "$setOnInsert": {"created_at": now}},
                     upsert=True,
                 )
@@ -214,7 +236,7 @@ class PlanJob:
         days = self.db[names.PLAN_DAYS]
         days.bulk_write(ops, ordered=False)
         # A killed earlier attempt may have written slots this plan does not have.
-        days.delete_many({"plan_id": plan_id, "lease": {"$ne": self.lease}})
+        days.delete_many({"plan_id": plan_id, "version": version, "lease": {"$ne": self.lease}})
         return True
 
     def emit(self, event: Any, state: JobState, **fields: Any) -> None:

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Response, status
 
 from api import store
 from api.deps import CeleryDep, DbDep, RedisDep, SettingsDep, TenantDep
 from api.errors import COMMON_ERRORS, error
 from api.ids import PlanId, RunnerId
+from api.params import only_query
 from api.submission import submit
+from api.versions import REPLAN, latest_versions, plan_versions
 from shared import names
 from shared.documents import (
     GenerateRequest,
     JobAccepted,
     PlanDayDocument,
-    PlanListItem,
-    TrainingPlan,
+    VersionedPlanListItem,
+    VersionedTrainingPlan,
 )
+from shared.indexes import version_days
 
 router = APIRouter(tags=["training plans"], responses=COMMON_ERRORS)
 
@@ -74,38 +77,64 @@ async def generate_training_plan(
 @router.get("/runners/{runner_id}/training-plans")
 async def list_training_plans(
     runner_id: RunnerId, db: DbDep, tenant: TenantDep
-) -> list[PlanListItem]:
-    """The runner's generated plans, newest first (summaries; fetch one for its days)."""
+) -> list[VersionedPlanListItem]:
+    """The runner's generated plans, newest first, each with its latest version's summary
+    (fetch one for its days)."""
     await store.get_runner(db, tenant, runner_id)
     jobs = (
         db[names.JOBS]
-        .find({"runner_id": runner_id, "state": "succeeded", "tenant_id": tenant})
+        .find(
+            {
+                "runner_id": runner_id,
+                "state": "succeeded",
+                "tenant_id": tenant,
+                "kind": {"$ne": REPLAN},
+            }
+        )
         .sort("created_at", -1)
         .limit(LIST_LIMIT)
     )
-    return [
-        PlanListItem(
-            plan_id=j["plan_id"],
-            job_id=j["_id"],
-            schema_id=j["schema_id"],
-            created_at=j["created_at"],
-            summary=j["result"],
+    generated = [j async for j in jobs]
+    latest = await latest_versions(db, tenant, [j["plan_id"] for j in generated])
+    items = []
+    for j in generated:
+        version, job = latest.get(j["plan_id"], (1, None))
+        items.append(
+            VersionedPlanListItem(
+                plan_id=j["plan_id"],
+                job_id=job.id if job else j["_id"],
+                schema_id=j["schema_id"],
+                created_at=j["created_at"],
+                summary=job.result if job else j["result"],
+                version=version,
+            )
         )
-        async for j in jobs
-    ]
+    return items
 
 
-@router.get("/training-plans/{plan_id}", responses={404: error("unknown plan")})
-async def get_training_plan(plan_id: PlanId, db: DbDep, tenant: TenantDep) -> TrainingPlan:
-    """The plan's summary and its days (one entry per date and slot, in date order)."""
-    job = await store.get_plan_job(db, tenant, plan_id)
+@router.get("/training-plans/{plan_id}", responses={404: error("unknown plan or version")})
+async def get_training_plan(
+    plan_id: PlanId,
+    db: DbDep,
+    tenant: TenantDep,
+    # A parameter, not a route dependency: routes reusing this one (exports) check too.
+    _known: Annotated[None, Depends(only_query("version"))],
+    version: Annotated[int | None, Query(ge=1, description="default: the latest")] = None,
+) -> VersionedTrainingPlan:
+    """The plan's summary and its days (one entry per date and slot, in date order), of
+    its latest version (re-plans add versions) or of `version`."""
+    versions = await plan_versions(db, tenant, plan_id)
+    shown, job = versions.job(version)
     assert job.result is not None  # a succeeded job always has its summary
-    days = db[names.PLAN_DAYS].find({"plan_id": plan_id}).sort([("date", 1), ("slot", 1)])
-    return TrainingPlan(
+    days = db[names.PLAN_DAYS].find(version_days(plan_id, shown)).sort([("date", 1), ("slot", 1)])
+    return VersionedTrainingPlan(
         plan_id=plan_id,
         job_id=job.id,
         runner_id=job.runner_id,
         schema_id=job.schema_id,
         summary=job.result,
         days=[PlanDayDocument.model_validate(d) async for d in days],
+        version=shown,
+        latest_version=versions.latest,
+        versions=sorted(versions.jobs),
     )

@@ -32,6 +32,11 @@ def fitness_after(loads: list[float], response: Response) -> tuple[float, float]
     return state.ctl, state.atl
 
 
+# Beyond this, a start state weighs less than e^(-1096/120) < 1e-4 even with the slowest
+# allowed CTL time constant (120 days); with the default 42 days, e^(-26) ~ 5e-12.
+HISTORY_DAYS = 3 * 365 + 1
+
+
 def fitness_on(
     activities: list[DoneActivity],
     morning_of: date,
@@ -42,10 +47,21 @@ def fitness_on(
     atl_tau: float = 7.0,
 ) -> tuple[float, float]:
     """CTL and ATL the morning of `morning_of`: starting from (`ctl0`, `atl0`) the morning of
-    the first activity, every day up to the day before counts (a day without one is 0)."""
-    past = [a for a in activities if a.date < morning_of]
+    the first activity, every day up to the day before counts (a day without one is 0).
+    Only the last HISTORY_DAYS days are simulated: what came before has faded out."""
+    horizon = morning_of - timedelta(days=HISTORY_DAYS)
+    past = [a for a in activities if horizon <= a.date < morning_of]
     if not past:
         return ctl0, atl0
     first = min(a.date for a in past)
     loads = daily_loads(past, first, morning_of - timedelta(days=1))
     return fitness_after(loads, Response(ctl0=ctl0, atl0=atl0, ctl_tau=ctl_tau, atl_tau=atl_tau))
+
+
+def start_state(
+    first_day_load: float, ctl_end: float, atl_end: float, response: Response
+) -> tuple[float, float]:
+    """The CTL/ATL a plan started from, back from its first day's (end-of-day) values and
+    load: the inverse of one step of `simulate`."""
+    a, b = response.a, response.b
+    return (ctl_end - first_day_load * (1 - a)) / a, (atl_end - first_day_load * (1 - b)) / b
