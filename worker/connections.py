@@ -30,15 +30,20 @@ def mongo_db() -> Database[dict[str, Any]]:
         settings.mongodb_url, tz_aware=True, serverSelectionTimeoutMS=settings.mongodb_timeout_ms
     )
     db = client[settings.mongodb_db]
+    ensure_indexes(db)
+    return db
+
+
+def ensure_indexes(db: Database[dict[str, Any]]) -> None:
+    """Create the indexes, then drop those they replace (existing data stays unique)."""
     for collection, keys, options in INDEXES:
         db[collection].create_index(keys, **options)
-    for collection, name in OBSOLETE_INDEXES:  # after their replacements exist
+    for collection, name in OBSOLETE_INDEXES:
         try:
             if name in db[collection].index_information():
                 db[collection].drop_index(name)
         except OperationFailure as exc:  # another process dropped it first
             log.info("index %s.%s: %s", collection, name, exc)
-    return db
 
 
 @lru_cache

@@ -305,3 +305,38 @@ def test_replan_idempotency_versions_and_errors(
     with other_tenant(stack, "tenant-replans") as other:
         assert other.post(url, json=body).status_code == 404
         assert other.get(f"/training-plans/{plan_id}").status_code == 404
+
+
+def test_existing_plan_days_migrate_to_versioned_index(stack: Stack) -> None:
+    """A database from before re-plans: the old (plan, date, slot) unique index and days
+    without a version. The new index is created, the old one dropped; version 1 stays
+    unique and a re-plan's days fit beside it."""
+    from pymongo.errors import DuplicateKeyError
+
+    from worker.connections import ensure_indexes
+
+    db = stack.mongo[f"{stack.db_name}_migration"]
+    try:
+        days = db["trainingplan"]
+        days.create_index(
+            [("plan_id", 1), ("date", 1), ("slot", 1)], unique=True, name="plan_date_slot_unique"
+        )
+        days.insert_one({"_id": "p:2027-01-04:0", "plan_id": "p", "date": "2027-01-04", "slot": 0})
+        ensure_indexes(db)
+        ensure_indexes(db)  # idempotent: a second process starting finds nothing to do
+        names = set(days.index_information())
+        assert "plan_version_date_slot_unique" in names and "plan_date_slot_unique" not in names
+        days.insert_one(
+            {
+                "_id": "p:v2:2027-01-04:0",
+                "plan_id": "p",
+                "version": 2,
+                "date": "2027-01-04",
+                "slot": 0,
+            }
+        )
+        with pytest.raises(DuplicateKeyError):
+            days.insert_one({"_id": "other", "plan_id": "p", "date": "2027-01-04", "slot": 0})
+        assert {"runner_activity_unique", "runner_date"} <= set(db["activity"].index_information())
+    finally:
+        stack.mongo.drop_database(db.name)
