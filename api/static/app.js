@@ -184,7 +184,10 @@
           }
           const data = JSON.parse(message.data);
           onEvent(message.id, data);
-          if (TERMINAL.has(data.event)) return;
+          if (TERMINAL.has(data.event)) {
+            streamStatus(`Finished: ${watch.seen.size} events received.`);
+            return;
+          }
         }
       } catch (err) {
         if (err instanceof ApiProblem) throw err;

@@ -319,6 +319,8 @@ def deliver(
             _write_chart(result, chart)
         except OSError as exc:
             return _fail(f"cannot write {chart}", [exc.strerror or str(exc)], command)
+        if not args.quiet:
+            print(f"trainplan {command}: chart written to {chart}", file=sys.stderr)
     if args.format not in ("json", "table") and result.conflicts:
         # csv/ics have no place for the conflicts: say them on stderr.
         print(f"trainplan {command}: the request cannot be satisfied:", file=sys.stderr)
