@@ -13,7 +13,6 @@ from starlette.concurrency import run_in_threadpool
 
 from api.errors import COMMON_ERRORS, error
 from api.routers.plans import get_training_plan
-from shared.chart import MEDIA_TYPES, render_chart
 from shared.documents import TrainingPlan
 from shared.ics import render_ics
 from shared.planning import PlanDay
@@ -58,6 +57,8 @@ async def training_plan_calendar(plan: Plan) -> Response:
 async def training_plan_chart(plan: Plan) -> Response:
     """Fitness (CTL), fatigue (ATL) and form (TSB) by day over the daily load, race day
     marked (SVG)."""
+    from shared.chart import MEDIA_TYPES, render_chart  # matplotlib: loaded on first use
+
     svg = await run_in_threadpool(
         render_chart, _days(plan), race_date=plan.summary.race_date, fmt="svg"
     )

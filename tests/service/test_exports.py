@@ -92,3 +92,15 @@ def test_page_and_static_files_need_no_key(stack: Stack) -> None:
     for name in ("nope.js", "..%2Fmain.py", "%2E%2E"):
         response = httpx.get(f"{stack.base_url}/static/{name}")
         assert response.status_code == 404 and response.json()["detail"]
+
+
+@pytest.mark.parametrize("suffix", [".ics", "/chart.svg"])
+def test_exports_take_the_plan_routes_version(
+    api: httpx.Client, plan: dict[str, Any], suffix: str
+) -> None:
+    url = f"/training-plans/{plan['plan_id']}{suffix}"
+    assert api.get(url, params={"version": 1}).status_code == 200  # a new plan is version 1
+    missing = api.get(url, params={"version": 9})
+    assert missing.status_code == 404 and "version" in missing.json()["detail"]
+    unknown = api.get(url, params={"format": "pdf"})
+    assert unknown.status_code == 422 and "format" in unknown.json()["detail"]
