@@ -19,7 +19,7 @@ import pytest
 
 from shared.planning import PlanDay, PlanRequest
 from tests.cli.test_cli import START, race_after
-from tests.engine.rules import violations
+from tests.engine.rules import planned_loads, violations
 from worker.cli import main
 from worker.engine.validation import schema_for
 
@@ -146,11 +146,12 @@ def test_replan_json_keeps_the_past_and_reports_changes(
 def test_replan_json_satisfies_every_rule(
     replanned: tuple[dict[str, Any], dict[str, Any], set[str], set[str]],
 ) -> None:
-    _, new, _, _ = replanned
+    plan, new, _, _ = replanned
     request = PlanRequest.model_validate(new["request"])  # the changed request
     assert set(request.athlete.unavailable_dates) >= {EFFECTIVE, EFFECTIVE + timedelta(days=1)}
     days = [PlanDay.model_validate(d) for d in new["days"]]
-    assert violations(days, request, schema_for(request), settled_before=EFFECTIVE) == []
+    planned = planned_loads([PlanDay.model_validate(d) for d in plan["days"]])
+    assert violations(days, request, schema_for(request), EFFECTIVE, planned) == []
 
 
 def test_a_replan_can_be_replanned(

@@ -31,15 +31,26 @@ def recompute(
     return out
 
 
+def planned_loads(days: list[PlanDay]) -> dict[date, float]:
+    """Load per date of a plan (the previous version, for `violations(planned=...)`)."""
+    out: dict[date, float] = defaultdict(float)
+    for d in days:
+        out[d.date] += d.load
+    return dict(out)
+
+
 def violations(
     days: list[PlanDay],
     request: PlanRequest,
     schema: TrainingSchema,
     settled_before: date | None = None,
+    planned: dict[date, float] | None = None,
 ) -> list[str]:
     """Every rule broken by the plan. `settled_before` (a re-plan's effective date): rules
     over days before it only are not checked (the past cannot be changed); rules that also
-    involve a later day are, as are the reported CTL/ATL/TSB of every day."""
+    involve a later day are, as are the reported CTL/ATL/TSB of every day. `planned` (the
+    previous plan's loads): a recovery week is measured against the week before as planned
+    where its lived days fell short of the plan."""
     rules, athlete = request.rules, request.athlete
     kinds = {s.code: s.kind for s in schema.sessions}
     out: list[str] = []
@@ -59,6 +70,18 @@ def violations(
 
     def settled(*idx: int) -> bool:
         return settled_before is not None and all(dates[i] < settled_before for i in idx)
+
+    unavailable = set(athlete.unavailable_dates)
+    shortest_long = min((s.duration_min for s in schema.sessions if s.kind == "long"), default=0)
+
+    def available(i: int, minutes: int) -> bool:
+        """Day i could hold a session of `minutes` (a race day cannot)."""
+        limit = athlete.availability_min[dates[i].weekday()]
+        return (
+            dates[i] not in unavailable
+            and dates[i] != race_date
+            and (limit is None or limit >= minutes)
+        )
 
     def kind(p: PlanDay) -> str:
         if p.intensity == "race":
@@ -156,14 +179,20 @@ def violations(
         if sum(rest[i] for i in idx) < need_rest:
             out.append(f"week {w + 1}: {sum(rest[i] for i in idx)} rest days < {need_rest}")
         need_runs = rules.min_runs_per_week if full else rules.min_runs_per_week * len(idx) // 7
-        if sum(runs[i] for i in idx) < need_runs:
+        # A week partly lived: a minimum its remaining days cannot reach any more is waived.
+        future = [i for i in idx if not settled(i)]
+        lived_runs = sum(runs[i] for i in idx if settled(i))
+        waived_runs = lived_runs + sum(1 for i in future if available(i, 1)) < need_runs
+        if sum(runs[i] for i in idx) < need_runs and not (future != idx and waived_runs):
             out.append(f"week {w + 1}: {sum(runs[i] for i in idx)} running days < {need_runs}")
         minutes = sum(p.duration_min for i in idx for p in by_date[dates[i]] if kind(p) != "race")
         if minutes > athlete.weekly_hours * 60 + EPS:
             out.append(f"week {w + 1}: {minutes} min > {athlete.weekly_hours} h")
         n_long = sum(longrun[i] for i in idx)
         training_week = full and all(phase[i] in ("base", "build", "peak") for i in idx)
-        if training_week and rules.long_run_every_week and n_long != 1:
+        no_long_left = not any(available(i, shortest_long) for i in future)
+        waived_long = future != idx and n_long == 0 and no_long_left
+        if training_week and rules.long_run_every_week and n_long != 1 and not waived_long:
             out.append(f"week {w + 1}: {n_long} long runs")
         if n_long > 1:
             out.append(f"week {w + 1}: {n_long} long runs")
@@ -173,14 +202,19 @@ def violations(
                 out.append(f"week {w + 1}: CTL ramp {states[end][0] - prev_ctl:.2f}")
             prev_ctl = states[end][0]
         recovery = by_date[dates[idx[0]]][0].is_recovery_week
+        reference = week_load.get(w - 1, 0.0)
+        if planned is not None and (w - 1) in weeks:
+            lived = [i for i in weeks[w - 1] if settled(i)]
+            shortfall = sum(planned.get(dates[i], loads[i]) - loads[i] for i in lived)
+            reference += max(0.0, shortfall)
         if (
             recovery
             and (w - 1) in weeks
             and not settled(*idx, *weeks[w - 1])
-            and week_load[w] > rules.recovery_load_ratio * week_load[w - 1] + EPS
+            and week_load[w] > rules.recovery_load_ratio * reference + EPS
         ):
             out.append(
-                f"week {w + 1}: recovery load {week_load[w]} > {rules.recovery_load_ratio} x {week_load[w - 1]}"
+                f"week {w + 1}: recovery load {week_load[w]} > {rules.recovery_load_ratio} x {reference}"
             )
         taper_idx = [i for i in idx if phase[i] == "taper"]
         if len(taper_idx) >= 4 and not any(hardish[i] for i in taper_idx):

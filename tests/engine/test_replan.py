@@ -25,7 +25,7 @@ from shared.replanning import (
     intensity_class,
 )
 from tests.engine.conftest import request_for
-from tests.engine.rules import recompute, violations
+from tests.engine.rules import planned_loads, recompute, violations
 from worker.engine import InvalidRequest, solve
 from worker.engine.history import fitness_on
 from worker.engine.replan import replan, updated_request
@@ -130,7 +130,8 @@ def test_every_rule_holds_on_the_new_plan_across_the_boundary(
     req, result, _, _ = replanned
     request = updated_request(req)
     schema = schema_for(request)
-    assert violations(result.days, request, schema, settled_before=req.effective) == []
+    planned = planned_loads(req.previous)
+    assert violations(result.days, request, schema, req.effective, planned) == []
     # The first future week starts from the lived part of its week: hours and rest days
     # of that whole calendar week are within the limits (checked above); here the form
     # the re-plan started from is recomputed from what was done.
@@ -249,7 +250,10 @@ def test_changes_are_applied(original: tuple[PlanRequest, PlanResult]) -> None:
     assert result.status in ("OPTIMAL", "FEASIBLE"), result.conflicts
     new_request = updated_request(req)
     assert new_request.athlete.weekly_hours == 6.0 and new_request.goal.date == moved.date
-    assert violations(result.days, new_request, schema_for(new_request), req.effective) == []
+    schema = schema_for(new_request)
+    assert (
+        violations(result.days, new_request, schema, req.effective, planned_loads(plan.days)) == []
+    )
     slots = first_slots(result.days)
     assert max(slots) == moved.date and slots[moved.date].intensity == "race"
     assert all(slots[d].intensity == "rest" for d in away)
@@ -306,3 +310,44 @@ def test_load_formula() -> None:
         assert intensity_class(math.sqrt(load / (minutes / 60 * 100))) == expected
     with pytest.raises(ValueError, match="average pace"):
         derive_load(30)
+
+
+def test_illness_before_a_recovery_week_leaves_a_recovery_week_that_trains() -> None:
+    """Ill from the Tuesday of week 3 and still on its weekend, the effective date: week 4
+    (a recovery week) is measured against week 3 as planned, not against the illness."""
+    request = request_for("10k", 8, race=RACE)
+    plan = solve(request)
+    assert plan.status in ("OPTIMAL", "FEASIBLE")
+    start = start_of(request)
+    effective = start + timedelta(weeks=2, days=5)  # Saturday of week 3
+    done = [
+        DoneActivity(
+            date=d.date,
+            sport="strength" if d.intensity == "strength" else d.sport,
+            duration_min=d.duration_min,
+            load=d.load,
+            session_code=d.session_code,
+        )
+        for d in plan.days
+        if d.date < start + timedelta(weeks=2, days=1) and d.intensity != "rest"
+    ]
+    weekend = [effective, effective + timedelta(days=1)]
+    req = ReplanRequest(
+        request=request,
+        previous=plan.days,
+        effective=effective,
+        done=done,
+        unavailable_dates=weekend,
+    )
+    result = replan(req)
+    assert result.status in ("OPTIMAL", "FEASIBLE"), result.conflicts
+    new_request = updated_request(req)
+    planned = planned_loads(plan.days)
+    schema = schema_for(new_request)
+    assert violations(result.days, new_request, schema, effective, planned) == []
+    week4 = [d for d in result.days if d.week_number == 4]
+    assert week4[0].is_recovery_week
+    runs = {d.date for d in week4 if d.intensity not in ("rest", "strength")}
+    assert len(runs) >= new_request.rules.min_runs_per_week
+    week3_planned = sum(load for day, load in planned.items() if 14 <= (day - start).days < 21)
+    assert 0 < sum(d.load for d in week4) <= new_request.rules.recovery_load_ratio * week3_planned

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from shared.planning import PlanDay, PlanRequest
-from tests.engine.rules import recompute, violations
+from tests.engine.rules import planned_loads, recompute, violations
 from tests.service.conftest import Stack
 from tests.service.helpers import (
     create_runner,
@@ -239,7 +239,8 @@ def test_replan_job_streams_progress_and_stores_a_new_version(
     request = PlanRequest.model_validate(stored["engine_request"])
     assert request.athlete.weekly_hours == 6.0 and effective in request.athlete.unavailable_dates
     days = [PlanDay.model_validate(d) for d in latest["days"]]
-    assert violations(days, request, schema_for(request), settled_before=effective) == []
+    planned = planned_loads([PlanDay.model_validate(d) for d in first["days"]])
+    assert violations(days, request, schema_for(request), effective, planned) == []
     # The form the re-plan started from follows from what was done.
     loads = [sum(d["load"] for d in new[w]) for w in sorted(new)]
     states = recompute(loads, request.athlete.ctl, request.athlete.atl, 42, 7)

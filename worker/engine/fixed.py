@@ -11,9 +11,15 @@ while every constraint that also involves a future day stays.
 A spanning rule that no future can meet any more (three long runs logged this week, a
 recovery week already over its share, an easy share the last days cannot restore) is
 relaxed to "the future does not make it worse": no further long run this week, the rest
-of the recovery week off, the remaining running at least as easy as the rule asks.
-Race-day targets are never relaxed: when the race-day form cannot be reached any more,
-the re-plan says so.
+of the recovery week off, the remaining running at least as easy as the rule asks. A
+weekly minimum (runs, a long run, rest days, a quality day in the taper) that the days
+left in the week cannot reach any more is waived for that week: ill until Friday, the
+weekend is not forced to make up for it. Race-day targets are never relaxed: when the
+race-day form cannot be reached any more, the re-plan says so.
+
+A recovery week stays light relative to the training week before it as planned: load
+missed in that week's lived days (illness, skipped sessions) does not make the recovery
+week lighter still (a week of illness would otherwise leave a recovery week of nothing).
 """
 
 from __future__ import annotations
@@ -32,6 +38,9 @@ if TYPE_CHECKING:
 ENDURANCE_KINDS = frozenset({"run", "long", "race"})
 # Targets on a future day: an unreachable one is a conflict to report, not to relax.
 NEVER_RELAXED = frozenset({"race_form", "race_fitness"})
+# Weekly minimums: waived for a week the past made them unreachable in.
+WAIVED_MINIMUMS = frozenset({"min_runs", "long_run", "rest_days", "taper"})
+INT64_MIN = -(2**63)
 
 
 @dataclass(frozen=True)
@@ -42,12 +51,16 @@ class FixedPast:
     sessions: tuple[tuple[SessionTemplate, ...], ...]  # per past day; () = nothing done
     ctl: float  # fitness and fatigue the morning of day `until` (for explanations)
     atl: float
+    planned: tuple[int, ...] = ()  # the previous plan's load of each past day
 
     def covers(self, d: int) -> bool:
         return d < self.until
 
     def load(self, d: int) -> int:
         return sum(s.load for s in self.sessions[d])
+
+    def planned_load(self, d: int) -> int:
+        return self.planned[d] if d < len(self.planned) else self.load(d)
 
 
 def same_session(a: SessionTemplate, b: SessionTemplate) -> bool:
@@ -163,6 +176,7 @@ def settle_constraints(pm: PlanModel) -> tuple[int, int]:
         for lit in options.values()
     }
     _settle_maxima(pm)
+    _credit_missed_training(pm)
     empty = cp_model_helper.ConstraintProto()
     dropped = relaxed = 0
     for index, ct in enumerate(pm.model.proto.constraints):
@@ -174,10 +188,31 @@ def settle_constraints(pm: PlanModel) -> tuple[int, int]:
             ct.has_linear()
             and pm.constraint_groups.get(index) not in NEVER_RELAXED
             and any(v in pm.settled for v in ct.linear.vars)
-            and _relax_broken(pm, ct.linear, exclusive)
+            and _relax_broken(pm, ct.linear, exclusive, pm.constraint_groups.get(index))
         ):
             relaxed += 1
     return dropped, relaxed
+
+
+def _credit_missed_training(pm: PlanModel) -> None:
+    """100·recovery week <= pct·week before: the week before counts its lived days at the
+    greater of their planned and done loads."""
+    fixed = pm.fixed
+    assert fixed is not None
+    week_of = {var.index: number for number, var in pm.week_load.items()}
+    weeks = {w.number: w for w in pm.calendar.weeks}
+    pct = round(pm.request.rules.recovery_load_ratio * 100)
+    for index, group in pm.constraint_groups.items():
+        linear = pm.model.proto.constraints[index].linear
+        if group != "recovery_weeks" or len(linear.domain) != 2:
+            continue
+        before = [week_of[v] for v, c in zip(linear.vars, linear.coeffs, strict=True) if c < 0]
+        if len(before) != 1 or before[0] not in weeks:
+            continue
+        lived = [d for d in weeks[before[0]].days if fixed.covers(d)]
+        missed = sum(fixed.planned_load(d) - fixed.load(d) for d in lived)
+        if missed > 0:
+            linear.domain[1] += pct * missed
 
 
 def _settle_maxima(pm: PlanModel) -> None:
@@ -208,20 +243,21 @@ def _relax_broken(
     pm: PlanModel,
     linear: cp_model_helper.LinearConstraintProto,
     exclusive: dict[int, tuple[int, int]],
+    group: str | None,
 ) -> bool:
     """lo <= past + future <= hi with past fixed: if no future value can meet a bound
     (the past broke the rule for good), the bound becomes what the past left, or the
-    nearest reachable value when that is further: the future may not make it worse.
-    True if a bound moved.
+    nearest reachable value when that is further: the future may not make it worse; a
+    weekly minimum's lower bound is waived. True if a bound moved.
 
-    `exclusive` maps a literal to (its group, the group's size): exactly one literal of a
-    group is true, so a group contributes one of its coefficients (or 0 if one of its
-    literals is not in the constraint)."""
+    `exclusive` maps a literal to (its day, the day's number of options): exactly one
+    option of a day is chosen, so a day contributes one of its coefficients (or 0 if one
+    of its options is not in the constraint)."""
     if len(linear.domain) != 2:
         return False
     variables = pm.model.proto.variables
     past = future_min = future_max = 0
-    groups: dict[int, list[int]] = {}
+    days: dict[int, list[int]] = {}
     sizes: dict[int, int] = {}
     for v, c in zip(linear.vars, linear.coeffs, strict=True):
         domain = variables[v].domain
@@ -229,14 +265,14 @@ def _relax_broken(
         if v in pm.settled or lo == hi:  # a fact, or a constant (a future race)
             past += c * lo
         elif v in exclusive:
-            group, size = exclusive[v]
-            groups.setdefault(group, []).append(c)
-            sizes[group] = size
+            day, size = exclusive[v]
+            days.setdefault(day, []).append(c)
+            sizes[day] = size
         else:
             future_min += min(c * lo, c * hi)
             future_max += max(c * lo, c * hi)
-    for group, coeffs in groups.items():
-        options = coeffs + ([0] if len(coeffs) < sizes[group] else [])
+    for day, coeffs in days.items():
+        options = coeffs + ([0] if len(coeffs) < sizes[day] else [])
         future_min += min(options)
         future_max += max(options)
     moved = False
@@ -244,7 +280,8 @@ def _relax_broken(
         linear.domain[1] = max(past, past + future_min)
         moved = True
     if past + future_max < linear.domain[0]:
-        linear.domain[0] = min(past, past + future_max)
+        waived = group in WAIVED_MINIMUMS
+        linear.domain[0] = INT64_MIN if waived else min(past, past + future_max)
         moved = True
     return moved
 

@@ -253,13 +253,27 @@ def _shell(when: date, calendar: Calendar, index: int) -> PlanDay:
     )
 
 
-def fixed_past(past: list[list[tuple[PlanDay, SessionKind]]], response: Response) -> FixedPast:
+def fixed_past(
+    past: list[list[tuple[PlanDay, SessionKind]]],
+    response: Response,
+    planned: dict[date, list[PlanDay]],
+) -> FixedPast:
     sessions = tuple(
         tuple(template_of(p, kind) for p, kind in entries if kind != "rest") for entries in past
     )
     loads = [float(sum(s.load for s in day)) for day in sessions]
     ctl, atl = fitness_after(loads, response)
-    return FixedPast(until=len(past), sessions=sessions, ctl=ctl, atl=atl)
+    dates = [entries[0][0].date for entries in past]
+    return FixedPast(
+        until=len(past),
+        sessions=sessions,
+        ctl=ctl,
+        atl=atl,
+        planned=tuple(
+            sum(p.load for p in planned[d]) if d in planned else round(load)
+            for d, load in zip(dates, loads, strict=True)
+        ),
+    )
 
 
 # -- the previous plan's future: a hint and a penalty ---------------------------------------
@@ -452,11 +466,10 @@ def replan(
         ctl_tau=request.rules.ctl_tau_days,
         atl_tau=request.rules.atl_tau_days,
     )
-    fixed = fixed_past(past, response)
-
     by_date: dict[date, list[PlanDay]] = defaultdict(list)
     for p in req.previous:
         by_date[p.date].append(p)
+    fixed = fixed_past(past, response, by_date)
     changed: dict[int, cp_model.IntVar] = {}
     previous: dict[int, Choice] = {}
 
