@@ -35,6 +35,7 @@ _DAY_FIELDS = set(PlanDay.model_fields)
 
 class ReplanJob(PlanJob):
     replan_request: ReplanRequest | None = None
+    version: int | None = None
 
     def build_request(self, job: dict[str, Any]) -> PlanRequest:
         try:
@@ -42,6 +43,7 @@ class ReplanJob(PlanJob):
         except ValidationError as exc:
             raise InputError(f"invalid re-plan request: {exc}") from exc
         assert spec.effective is not None and spec.base_version is not None
+        self.version = job.get("version")
         previous = self.version_days(job["plan_id"], spec.base_version)
         if not previous:
             raise InputError(f"version {spec.base_version} of the plan has no days")
@@ -130,10 +132,9 @@ class ReplanJob(PlanJob):
         summary = super().summarise(result)
         if not isinstance(result, ReplanResult):
             return summary
-        job = self.jobs.find_one({"_id": self.job_id}, {"version": 1})
         return summary.model_copy(
             update={
-                "version": job.get("version") if job else None,
+                "version": self.version,
                 "effective": result.effective,
                 "changed_days": result.changed_days,
                 "changed_dates": result.changed_dates,
