@@ -39,7 +39,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -147,7 +147,7 @@ def ms(seconds: float | None) -> float | None:
 
 
 @contextlib.contextmanager
-def secantus_server(cpus: set[int]) -> Iterator[str]:
+def secantus_server(cpus: set[int]) -> Iterator[tuple[str, int]]:
     """SecantusDB in its own process (in the bench process it would share our GIL)."""
     binary = shutil.which("secantusd-py", path=str(Path(sys.executable).parent))
     if binary is None:
@@ -162,18 +162,19 @@ def secantus_server(cpus: set[int]) -> Iterator[str]:
         try:
             wait_for_port("127.0.0.1", port, timeout_s=60)
             pin(proc.pid, cpus)
-            yield f"mongodb://127.0.0.1:{port}/?directConnection=true"
+            yield f"mongodb://127.0.0.1:{port}/?directConnection=true", proc.pid
         finally:
             proc.terminate()
             proc.wait(timeout=30)
 
 
 def redis_pid(url: str) -> int | None:
+    """The redis-server listening on the URL's port (it shows `redis-server HOST:PORT`)."""
     port = url.rsplit(":", 1)[1].split("/")[0]
     for entry in Path("/proc").iterdir():
         with contextlib.suppress(OSError):
-            cmd = (entry / "cmdline").read_bytes().split(b"\0")
-            if cmd and cmd[0].endswith(b"redis-server") and port.encode() in cmd:
+            cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            if cmd.split(" ")[0].endswith("redis-server") and f":{port}" in cmd:
                 return int(entry.name)
     return None
 
@@ -184,16 +185,15 @@ def redis_pid(url: str) -> int | None:
 @dataclass
 class Sample:
     t: float  # seconds since the load phase started
-    queued: int  # jobs in state queued (MongoDB)
-    running: int
-    finished: int  # since the load phase started
     broker_queue: int  # messages waiting in the Celery queue (Redis list)
     worker_rss_kb: int  # all worker processes, pool children included
     worker_pss_kb: int
 
 
 class Sampler(threading.Thread):
-    """Queue depth and worker memory every SAMPLE_EVERY_S, off the event loop."""
+    """The broker queue and worker memory every SAMPLE_EVERY_S, off the event loop. Job
+    states over time come afterwards from the job documents' timestamps: queries during
+    the run would load the MongoDB that the submissions are measured against."""
 
     def __init__(self, stack: Stack, worker_pids: list[int]) -> None:
         super().__init__(daemon=True)
@@ -202,14 +202,10 @@ class Sampler(threading.Thread):
         self.peak_rss_by_worker: dict[int, int] = {}
         self.stop_flag = threading.Event()
         self.t0 = time.monotonic()
+        self.wall_t0 = datetime.now(UTC)
         self.queue_key = celery_key_prefix(stack.prefix) + stack.prefix
-        # Jobs of the warm-up, all finished by then.
-        self.finished_before = stack.db[JOBS].count_documents({})
 
     def take(self) -> Sample:
-        jobs = self.stack.db[JOBS]
-        counts = {s: jobs.count_documents({"state": s}) for s in ("queued", "running")}
-        finished = jobs.count_documents({"state": {"$in": list(TERMINAL)}}) - self.finished_before
         rss = pss = 0
         for root in self.worker_pids:
             tree = [memory_kb(p) for p in process_tree(root)]
@@ -217,20 +213,38 @@ class Sampler(threading.Thread):
             self.peak_rss_by_worker[root] = max(self.peak_rss_by_worker.get(root, 0), tree_rss)
             rss += tree_rss
             pss += sum(p for _, p in tree)
-        return Sample(
-            round(time.monotonic() - self.t0, 2),
-            counts["queued"],
-            counts["running"],
-            finished,
-            int(self.stack.redis.llen(self.queue_key)),
-            rss,
-            pss,
-        )
+        broker = int(self.stack.redis.llen(self.queue_key))
+        return Sample(round(time.monotonic() - self.t0, 2), broker, rss, pss)
 
     def run(self) -> None:
         while not self.stop_flag.is_set():
             self.samples.append(self.take())
             self.stop_flag.wait(SAMPLE_EVERY_S)
+
+
+@dataclass
+class Depth:
+    t: float
+    queued: int
+    running: int
+    finished: int
+    broker_queue: int | None  # the sample taken nearest to t
+
+
+def queue_depth(docs: list[dict[str, Any]], sampler: Sampler) -> list[Depth]:
+    """Jobs queued / running / finished at each sample time, from created_at, started_at
+    (of the last attempt) and finished_at."""
+    depth = []
+    for sample in sampler.samples:
+        at = sampler.wall_t0 + timedelta(seconds=sample.t)
+        started = [d for d in docs if d.get("started_at") and d["started_at"] <= at]
+        finished = sum(1 for d in docs if d.get("finished_at") and d["finished_at"] <= at)
+        created = sum(1 for d in docs if d["created_at"] <= at)
+        running = len(started) - finished
+        depth.append(
+            Depth(sample.t, created - len(started), running, finished, sample.broker_queue)
+        )
+    return depth
 
 
 # -- phase 1: submissions ----------------------------------------------------------------
@@ -371,14 +385,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     other_cpus = (set(range(os.cpu_count() or 1)) - api_cpus) or api_cpus
     os.sched_setaffinity(0, other_cpus)  # this client, and the services it starts
     load_before = os.getloadavg()
+    machine_before = machine()
     started = datetime.now(UTC)
     with contextlib.ExitStack() as resources:
         redis_url = resources.enter_context(private_redis())
-        if (pid := redis_pid(redis_url)) is not None:
-            pin(pid, other_cpus)
-        mongodb_url = os.environ.get("MONGODB_URL") or resources.enter_context(
-            secantus_server(other_cpus)
-        )
+        redis_server = redis_pid(redis_url)
+        if redis_server is not None:
+            pin(redis_server, other_cpus)
+        mongodb_server: int | None = None
+        mongodb_url = os.environ.get("MONGODB_URL", "")
+        if not mongodb_url:
+            mongodb_url, mongodb_server = resources.enter_context(secantus_server(other_cpus))
         tmp = Path(resources.enter_context(tempfile.TemporaryDirectory(prefix="bench-load-")))
         stack = Stack(tmp, redis_url, mongodb_url)
         stack.env.update(
@@ -413,6 +430,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
         sampler = Sampler(stack, worker_pids)
         histogram_0 = server_histogram(stack.base_url)
+        others = {
+            "mongodb": [mongodb_server] if mongodb_server else [],
+            "redis": [redis_server] if redis_server else [],
+            "workers": [p for w in worker_pids for p in process_tree(w)],
+        }
+        others_cpu_0 = {k: sum(cpu_seconds(p) for p in v) for k, v in others.items()}
         api_cpu_0 = cpu_seconds(api_pid)
         sampler.start()
         t0 = time.monotonic()
@@ -421,6 +444,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         )
         submit_wall = time.monotonic() - t0
         api_cpu_submit = cpu_seconds(api_pid) - api_cpu_0
+        sending_s = submit_wall - LEAD_IN_S
+        # CPU share of the other processes while the submissions went out (1.0 = a CPU).
+        cpu_share = {
+            "api": round(api_cpu_submit / sending_s, 2),
+            **{
+                k: round((sum(cpu_seconds(p) for p in v) - others_cpu_0[k]) / sending_s, 2)
+                for k, v in others.items()
+                if v
+            },
+        }
         histogram_1 = server_histogram(stack.base_url)
         server_latency = {
             f"p{q}_at_most": bucket_quantile(histogram_0, histogram_1, q) for q in (50, 90, 99)
@@ -453,12 +486,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         load_after = os.getloadavg()
 
     return report(
+        machine_before=machine_before,
         args=args,
         started=started,
         load=(load_before, load_after),
         subs=subs,
-        submit_wall=submit_wall,
-        api_cpu_submit=api_cpu_submit,
+        cpu_share=cpu_share,
         server_latency=server_latency,
         docs=docs,
         sampler=sampler,
@@ -470,12 +503,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def report(
     *,
+    machine_before: dict[str, Any],
     args: argparse.Namespace,
     started: datetime,
     load: tuple[tuple[float, ...], tuple[float, ...]],
     subs: list[Submission],
-    submit_wall: float,
-    api_cpu_submit: float,
+    cpu_share: dict[str, float],
     server_latency: dict[str, float | None],
     docs: list[dict[str, Any]],
     sampler: Sampler,
@@ -497,9 +530,11 @@ def report(
     span = (last - first).total_seconds()
     succeeded = sum(d["state"] == "succeeded" for d in docs)
     samples = sampler.samples
+    depth = queue_depth(docs, sampler)
     return {
         "date": started.strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": machine(),
+        "machine": machine_before,
+        "uptime_after": machine()["uptime"],
         "load_average_before": [round(x, 2) for x in load[0]],
         "load_average_after": [round(x, 2) for x in load[1]],
         "setup": {
@@ -535,8 +570,8 @@ def report(
             # The API's own histogram (request received to response started): bucket bounds.
             "server_latency_ms": {k: ms(v) for k, v in server_latency.items()},
             "client_lateness_ms_p99": ms(percentile([s.late_s for s in subs], 99)),
-            "api_cpu_seconds": round(api_cpu_submit, 2),
-            "api_cpu_share_of_one_core": round(api_cpu_submit / (submit_wall - LEAD_IN_S), 2),
+            # CPU time / wall time while sending, per process group (1.0 = one CPU).
+            "cpu_share_while_sending": cpu_share,
         },
         "jobs": {
             "succeeded": succeeded,
@@ -557,8 +592,8 @@ def report(
                 "p99": round(percentile(solve, 99) or 0, 3),
             },
         },
-        "queue_depth": [asdict(s) for s in samples],
-        "peak_queue_depth": max((s.queued for s in samples), default=0),
+        "queue_depth": [asdict(d) for d in depth],
+        "peak_queue_depth": max((d.queued for d in depth), default=0),
         "worker_memory": {
             "peak_rss_all_workers_mib": round(
                 max((s.worker_rss_kb for s in samples), default=0) / 1024, 1
@@ -602,6 +637,7 @@ def markdown(r: dict[str, Any]) -> str:
         f"- date: {r['date']}",
         f"- machine: {r['machine']['cpu']}, {r['machine']['nproc']} CPUs; python {r['machine']['python']}",
         f"- load average (1, 5, 15 min) before: {r['load_average_before']}, after: {r['load_average_after']} (shared machine)",
+        f"- `uptime` before: {r['machine']['uptime']}; after: {r['uptime_after']}",
         f"- API: one uvicorn process pinned to CPU {setup['api_cpus']}; everything else "
         f"(this client, Redis, MongoDB = {setup['mongodb']}, {setup['workers']} Celery worker "
         f"processes of concurrency 1, nice {setup['worker_nice']}) on CPU {setup['other_cpus']}",
@@ -618,7 +654,9 @@ def markdown(r: dict[str, Any]) -> str:
         f"| target: submit p99 ≤ 50 ms | {target_submit} |",
         f"| server side (API histogram buckets): p50 / p90 / p99 ≤ | {sl['p50_at_most']} / {sl['p90_at_most']} / {sl['p99_at_most']} ms |",
         f"| client lag behind its schedule, p99 | {s['client_lateness_ms_p99']} ms |",
-        f"| API CPU while submitting | {s['api_cpu_share_of_one_core']:.0%} of its core |",
+        "| CPU use while sending (1.0 = one CPU) | "
+        + ", ".join(f"{k} {v}" for k, v in s["cpu_share_while_sending"].items())
+        + " |",
         f"| jobs succeeded / failed / cancelled | {j['succeeded']} / {j['failed']} / {j['cancelled']} |",
         f"| throughput | {j['throughput_per_min']} plans/min (first submit to last finish: {j['span_s']} s) |",
         f"| end-to-end per job p50 / p99 | {j['end_to_end_s']['p50']} / {j['end_to_end_s']['p99']} s |",
