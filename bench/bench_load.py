@@ -2,8 +2,9 @@
 
 Starts the real stack (the service tests' `Stack`: uvicorn API, Celery worker processes,
 plus a private redis-server and a SecantusDB server process, or `MONGODB_URL`), the API
-pinned to one CPU and everything else on the others, the workers niced so that their
-solves do not starve the client, Redis and MongoDB that share those CPUs. Then:
+pinned to one CPU and everything else on the others, the workers under SCHED_IDLE so that
+their solves do not starve the client, Redis and MongoDB that share those CPUs (in
+production workers have hosts of their own). Then:
 
 1. submits `--jobs` short plans (3-week 5k) at a steady `--rate` per second (open loop:
    each submission is sent at its scheduled time, whatever the previous ones do) and
@@ -85,14 +86,15 @@ def process_tree(pid: int) -> list[int]:
     return tree
 
 
-def pin(pid: int, cpus: set[int], nice: int = 0) -> None:
-    """Every thread of the process and its children (new threads inherit from theirs)."""
+def pin(pid: int, cpus: set[int], idle: bool = False) -> None:
+    """Every thread of the process and its children (new threads inherit from theirs).
+    `idle`: SCHED_IDLE, the CPU only when nothing else wants it, as if on another host."""
     for p in process_tree(pid):
         for task in Path(f"/proc/{p}/task").iterdir():
             with contextlib.suppress(OSError):
                 os.sched_setaffinity(int(task.name), cpus)
-                if nice:
-                    os.setpriority(os.PRIO_PROCESS, int(task.name), nice)
+                if idle:
+                    os.sched_setscheduler(int(task.name), os.SCHED_IDLE, os.sched_param(0))
 
 
 def memory_kb(pid: int) -> tuple[int, int]:
@@ -413,8 +415,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         workers = [f"b{i}" for i in range(1, args.workers + 1)]
         for name in workers:
             stack.start_worker(name)
-            # Niced: CP-SAT must not starve the client, Redis and MongoDB on the shared CPU.
-            pin(stack.procs[name].pid, other_cpus, nice=args.worker_nice)
+            # CP-SAT must not starve the client, Redis and MongoDB on the CPU they share.
+            pin(stack.procs[name].pid, other_cpus, idle=args.workers_idle)
         worker_pids = [stack.procs[name].pid for name in workers]
 
         headers = {"X-API-Key": stack.api_key}
@@ -545,7 +547,7 @@ def report(
             "other_cpus": sorted(cpus[1]),
             "workers": args.workers,
             "worker_concurrency": 1,
-            "worker_nice": args.worker_nice,
+            "workers_sched_idle": args.workers_idle,
             "solver_threads": 1,
             "plan": "3-week 5k (builtin-5k)",
             "warmup_submissions": args.warmup,
@@ -657,7 +659,8 @@ def markdown(r: dict[str, Any]) -> str:
         f"- `uptime` before: {r['machine']['uptime']}; after: {r['uptime_after']}",
         f"- API: one uvicorn process pinned to CPU {setup['api_cpus']}; everything else "
         f"(this client, Redis, MongoDB = {setup['mongodb']}, {setup['workers']} Celery worker "
-        f"processes of concurrency 1, nice {setup['worker_nice']}) on CPU {setup['other_cpus']}",
+        f"processes of concurrency 1{', SCHED_IDLE' if setup['workers_sched_idle'] else ''}) "
+        f"on CPU {setup['other_cpus']}",
         f"- jobs: {setup['plan']}, time limit {setup['time_limit_s']} s, 1 CP-SAT thread; "
         f"{setup['warmup_submissions']} unmeasured submissions at the same rate first",
         "",
@@ -717,7 +720,12 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=100.0, help="submissions per second")
     parser.add_argument("--warmup", type=int, default=50, help="unmeasured submissions first")
     parser.add_argument("--workers", type=int, default=2, help="Celery worker processes")
-    parser.add_argument("--worker-nice", type=int, default=19)
+    parser.add_argument(
+        "--workers-idle",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="run the workers under SCHED_IDLE (default; --no-workers-idle: plain priority)",
+    )
     parser.add_argument("--time-limit", type=float, default=2.0, help="per short plan (s)")
     parser.add_argument("--subscribers", type=int, default=200)
     parser.add_argument("--sse-time-limit", type=float, default=15.0, help="a watched job (s)")
