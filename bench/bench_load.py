@@ -710,6 +710,28 @@ def markdown(r: dict[str, Any]) -> str:
         f"| target: p99 ≤ 100 ms | {target_sse} |",
         f"| streams that did not reach the terminal event | {sse['incomplete_streams']} |",
         "",
+        "## Notes",
+        "",
+        "- Submit latency: client side, from sending the request to reading the whole answer",
+        "  (a minimal HTTP/1.1 client on keep-alive connections, bench/rawhttp.py). Server side:",
+        "  the API's own histogram (`trainplan_http_request_duration_seconds`, /metrics); the",
+        "  figures are bucket upper bounds.",
+        "- Queue depth: from the job documents' timestamps after the run (no MongoDB queries",
+        "  during it); broker queue: the Celery list in Redis, sampled live.",
+        "- End-to-end: the job's `finished_at - created_at`. Throughput: jobs finished per",
+        "  minute from the first submission to the last finish.",
+        "- Worker memory: RSS summed over each worker's process tree (main process and pool",
+        "  child); PSS counts the pages they share once.",
+        "- SSE latency: receipt time minus the event's `at` (stamped by the worker), for every",
+        "  subscriber and every event created after all subscribers were connected.",
+        (
+            "- MongoDB: SecantusDB, the project's development and test server, written in"
+            " Python; run with `MONGODB_URL=...` for a real MongoDB."
+            if setup["mongodb"].startswith("SecantusDB")
+            else "- MongoDB: the server at `MONGODB_URL`."
+        ),
+        "- The machine is shared with other jobs: see the load averages above.",
+        "",
     ]
     return "\n".join(lines)
 
