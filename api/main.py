@@ -46,6 +46,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             socket_connect_timeout=3,
             # Above the blocking XREAD of event streams (api.events.BLOCK_MS).
             socket_timeout=30,
+            # One blocking reader per watched job (api.fanout), plus requests: redis-py's
+            # default of 100 would fail the streams of the 101st job watched at once.
+            max_connections=2000,
         )
         app.state.celery = create_celery(settings)
         try:
