@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import math
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -186,40 +185,50 @@ def test_running_and_cancelled_jobs_in_metrics(stack: Stack, api: httpx.Client) 
     assert value(after, "trainplan_jobs_running") == value(after, "trainplan_jobs_queued") == 0
 
 
-def log_records(stack: Stack, *workers: str) -> Iterator[dict[str, Any]]:
-    for name in workers:
-        for line in stack.log_path(name).read_text().splitlines():
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                raise AssertionError(f"not a JSON line in {name}'s log: {line!r}") from None
-            assert isinstance(record, dict), line
-            yield record
+def log_records(stack: Stack, name: str, offset: int) -> list[dict[str, Any]]:
+    """The records a worker logged after `offset` (bytes); each line must be one."""
+    with stack.log_path(name).open("rb") as f:
+        f.seek(offset)
+        lines = f.read().decode().splitlines()
+    records = []
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            raise AssertionError(f"not a JSON line in {name}'s log: {line!r}") from None
+        assert isinstance(record, dict), line
+        assert {"time", "level", "logger", "message"} <= record.keys(), record
+        records.append(record)
+    return records
 
 
 def test_worker_logs_are_json_lines_with_the_job_id(stack: Stack, api: httpx.Client) -> None:
+    workers = ("w1", "w2")
+    offsets = {n: stack.log_path(n).stat().st_size for n in workers}
     runner_id = create_runner(api)
     job_id = generate(api, runner_id, short_plan())
     assert events_until_terminal(api, job_id)[-1].event == "succeeded"
     doc = stack.db.background_jobs.find_one({"_id": job_id})
     assert doc is not None
-    worker = doc["worker"]
-    name = next(n for n in ("w1", "w2") if stack.node(n) in worker)
+    name = next(n for n in workers if stack.node(n) in doc["worker"])
 
-    records = list(log_records(stack, "w1", "w2"))  # every line of both logs is JSON
-    for record in records:
-        assert {"time", "level", "logger", "message"} <= record.keys(), record
-    mine = [r for r in log_records(stack, name) if r.get("job_id") == job_id]
+    # Celery logs "succeeded" once the task returns, just after the terminal event.
+    deadline = time.monotonic() + 10
+    while True:
+        mine = [r for r in log_records(stack, name, offsets[name]) if r.get("job_id") == job_id]
+        if any(r["logger"] == "celery.app.trace" for r in mine) or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     messages = [r["message"] for r in mine]
     # Received (Celery's consumer), finished (our worker), succeeded (Celery's trace).
     assert any("received" in m for m in messages), messages
-    assert any(
-        m == f"job {job_id} succeeded" or m.startswith(f"job {job_id} succeeded ") for m in messages
-    ), messages
+    assert any(m.startswith(f"job {job_id} succeeded ") for m in messages), messages
     assert any(r["logger"] == "worker.metrics" and r.get("state") == "succeeded" for r in mine)
-    # No other worker line talks about this job without carrying its id.
-    for record in records:
-        if job_id in record["message"]:
-            assert record.get("job_id") == job_id, record
+    assert any(r["logger"] == "celery.app.trace" and "succeeded" in r["message"] for r in mine)
+    # Every line both workers wrote meanwhile is JSON, and none names the job without its id.
+    for n in workers:
+        for record in log_records(stack, n, offsets[n]):
+            if job_id in record["message"]:
+                assert record.get("job_id") == job_id, record
