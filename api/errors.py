@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from bson.errors import InvalidDocument
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -78,6 +79,17 @@ def install_error_handlers(app: FastAPI) -> None:
             where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
             errors.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
         return _body(422, "invalid request: " + "; ".join(errors), errors)
+
+    @app.exception_handler(InvalidDocument)
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(UnicodeEncodeError)
+    async def unstorable(_: Request, exc: Exception) -> JSONResponse:
+        # A value that validated but MongoDB cannot hold (an integer beyond 64 bits, text
+        # with unpaired surrogates): the client's input, so a 4xx, never a 500.
+        log.info("unstorable request value: %s", exc)
+        return _body(
+            422, "invalid request: a value cannot be stored (too large a number or invalid text)"
+        )
 
     @app.exception_handler(ConnectionFailure)
     async def mongo_down(_: Request, exc: ConnectionFailure) -> JSONResponse:

@@ -7,7 +7,7 @@ import logging
 import re
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import aclosing
-from typing import cast
+from typing import Any, cast
 
 from fastapi.sse import format_sse_event
 from redis.asyncio import Redis
@@ -28,6 +28,29 @@ STREAM_ID = re.compile(r"^\d+-\d+$")
 # Id of a terminal event synthesised from the job document when its stream has expired.
 SYNTHETIC_ID = "0-1"
 KEEPALIVE = b": ping\n\n"
+
+
+# OpenAPI 3.2 `itemSchema`: what each event of the stream looks like.
+SSE_EVENT_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "description": "resume after it with Last-Event-ID"},
+        "event": {"type": "string", "description": "the event's type (ProgressEvent.event)"},
+        "data": {"type": "string", "description": "the event as JSON (a ProgressEvent)"},
+    },
+    "required": ["data"],
+}
+
+
+def sse_item_schemas(openapi: dict[str, Any]) -> dict[str, Any]:
+    """Event streams documented per event (`itemSchema`), not as one string."""
+    for operations in openapi.get("paths", {}).values():
+        for operation in operations.values():
+            for response in operation.get("responses", {}).values():
+                stream = response.get("content", {}).get("text/event-stream")
+                if stream is not None and "itemSchema" in stream:
+                    stream.pop("schema", None)
+    return openapi
 
 
 class SseResponse(StreamingResponse):

@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 
 from api.auth import API_KEY_HEADER, KeyCache
 from api.errors import install_error_handlers, json_error_bodies
+from api.events import sse_item_schemas
 from api.limits import BodySizeLimit
 from api.metrics import install as install_metrics
 from api.routers import activities, exports, health, jobs, plans, replans, runners, schemas, web
@@ -71,7 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     default_openapi = app.openapi
-    app.openapi = lambda: json_error_bodies(default_openapi())  # type: ignore[method-assign]
+    app.openapi = lambda: sse_item_schemas(json_error_bodies(default_openapi()))  # type: ignore[method-assign]
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

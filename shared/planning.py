@@ -32,6 +32,9 @@ def _date_or_iso_string(value: object) -> object:
 JsonDate = Annotated[date, Strict(False), BeforeValidator(_date_or_iso_string)]
 
 
+Minutes = Annotated[int, Field(ge=0, le=1440)]  # within one day
+
+
 class StrictModel(BaseModel):
     """Unknown fields are an error, not silently dropped; no lax coercion (`false` is not 0)."""
 
@@ -73,7 +76,7 @@ class Athlete(StrictModel):
     rest_days: int = Field(default=1, ge=0, le=7, description="rest days per calendar week (min)")
     doubles: bool = Field(default=False, description="may run twice a day")
     long_run_day: int = Field(default=6, ge=0, le=6, description="preferred day, 0 = Monday")
-    availability_min: list[int | None] = Field(
+    availability_min: list[Minutes | None] = Field(
         default_factory=lambda: list[int | None]([None] * 7),
         min_length=7,
         max_length=7,

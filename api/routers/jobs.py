@@ -13,7 +13,14 @@ from api import store
 from api.auth import current_tenant
 from api.deps import DbDep, RedisDep, SettingsDep, TenantDep
 from api.errors import COMMON_ERRORS, ApiError, error
-from api.events import SseResponse, check_last_event_id, follow, publish, sse_frames
+from api.events import (
+    SSE_EVENT_SCHEMA,
+    SseResponse,
+    check_last_event_id,
+    follow,
+    publish,
+    sse_frames,
+)
 from api.ids import ID_PATTERN, JobId
 from api.metrics import record_finished
 from shared import names
@@ -93,7 +100,10 @@ async def cancel_job(job: ExistingJob, db: DbDep, redis: RedisDep, settings: Set
     "/{job_id}/events",
     response_class=SseResponse,
     responses={
-        200: {"description": "Server-Sent Events: `id`, `event` and `data` (the event, JSON)"},
+        200: {
+            "description": "Server-Sent Events: `id`, `event` and `data` (the event, JSON)",
+            "content": {"text/event-stream": {"itemSchema": SSE_EVENT_SCHEMA}},
+        },
         404: error("unknown job"),
         400: error("Last-Event-ID is not an event id"),
     },
