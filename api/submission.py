@@ -10,6 +10,7 @@ from typing import Any
 import anyio
 from bson import ObjectId
 from celery import Celery
+from fastapi import Response
 from pymongo.errors import DuplicateKeyError
 from redis.asyncio import Redis
 
@@ -18,7 +19,7 @@ from api.errors import ApiError
 from api.events import publish
 from api.history import logged_activities
 from shared import names
-from shared.documents import GenerateRequest, Job, ProgressEvent, RunnerIn
+from shared.documents import GenerateRequest, Job, JobAccepted, ProgressEvent, RunnerIn
 from shared.indexes import plan_id_for
 from shared.planning import TrainingSchema
 from shared.settings import Settings
@@ -148,3 +149,19 @@ async def enqueue(celery: Celery, settings: Settings, job_id: str) -> None:
         )
 
     await anyio.to_thread.run_sync(send)
+
+
+def accepted(job: Job, plan_link: str, created: bool, response: Response) -> JobAccepted:
+    """The `202` body of every route that enqueues a job; a replay is marked as one."""
+    if not created:
+        response.headers["Idempotent-Replayed"] = "true"
+    return JobAccepted(
+        job_id=job.id,
+        state=job.state,
+        links={
+            "job": f"/jobs/{job.id}",
+            "events": f"/jobs/{job.id}/events",
+            "websocket": f"/jobs/{job.id}/ws",
+            "plan": plan_link,
+        },
+    )

@@ -11,7 +11,7 @@ from api.deps import CeleryDep, DbDep, RedisDep, SettingsDep, TenantDep
 from api.errors import COMMON_ERRORS, error
 from api.ids import PlanId, RunnerId
 from api.params import only_query
-from api.submission import submit
+from api.submission import accepted, submit
 from api.versions import REPLAN, latest_versions, plan_versions
 from shared import names
 from shared.documents import (
@@ -60,18 +60,7 @@ async def generate_training_plan(
         body=body,
         idempotency_key=idempotency_key,
     )
-    if not created:
-        response.headers["Idempotent-Replayed"] = "true"
-    return JobAccepted(
-        job_id=job.id,
-        state=job.state,
-        links={
-            "job": f"/jobs/{job.id}",
-            "events": f"/jobs/{job.id}/events",
-            "websocket": f"/jobs/{job.id}/ws",
-            "plan": f"/training-plans/{job.plan_id}",
-        },
-    )
+    return accepted(job, f"/training-plans/{job.plan_id}", created, response)
 
 
 @router.get("/runners/{runner_id}/training-plans")

@@ -19,7 +19,7 @@ from api import store
 from api.deps import CeleryDep, DbDep, RedisDep, SettingsDep, TenantDep
 from api.errors import COMMON_ERRORS, ApiError, error
 from api.ids import PlanId
-from api.submission import job_id_for, record_and_enqueue
+from api.submission import accepted, job_id_for, record_and_enqueue
 from api.versions import REPLAN, PlanVersions, next_version, plan_versions
 from shared import names
 from shared.documents import JobAccepted, ReplanBody
@@ -114,15 +114,4 @@ async def replan_training_plan(
     job, created = await record_and_enqueue(
         db=db, redis=redis, celery=celery, settings=settings, doc=doc
     )
-    if not created:
-        response.headers["Idempotent-Replayed"] = "true"
-    return JobAccepted(
-        job_id=job.id,
-        state=job.state,
-        links={
-            "job": f"/jobs/{job.id}",
-            "events": f"/jobs/{job.id}/events",
-            "websocket": f"/jobs/{job.id}/ws",
-            "plan": f"/training-plans/{plan_id}?version={version}",
-        },
-    )
+    return accepted(job, f"/training-plans/{plan_id}?version={version}", created, response)
