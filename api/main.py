@@ -35,7 +35,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         mongo: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
-            mongodb_url, tz_aware=True, serverSelectionTimeoutMS=settings.mongodb_timeout_ms
+            mongodb_url,
+            tz_aware=True,
+            serverSelectionTimeoutMS=settings.mongodb_timeout_ms,
+            maxPoolSize=settings.mongodb_max_pool_size,
         )
         app.state.settings = settings
         app.state.configured_keys = settings.configured_keys
