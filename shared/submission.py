@@ -6,7 +6,6 @@ it loads, so both see the same request.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from datetime import date
 
@@ -14,6 +13,7 @@ from pydantic import ValidationError
 
 from shared.documents import GenerateRequest, RunnerIn
 from shared.planning import Athlete, PlanRequest, PlanRules, Race, TrainingSchema
+from worker.engine.response import fitness_from_loads
 
 
 class SubmissionError(ValueError):
@@ -31,18 +31,6 @@ def describe(exc: ValidationError, prefix: str = "") -> list[str]:
         where = ".".join(str(p) for p in err["loc"])
         lines.append(f"{prefix}{where}: {err['msg']}" if where else f"{prefix}{err['msg']}")
     return lines
-
-
-def fitness_from_loads(
-    loads: Sequence[float], ctl_tau: float, atl_tau: float
-) -> tuple[float, float]:
-    """CTL and ATL after the given daily loads (Banister model, starting from zero)."""
-    ctl = atl = 0.0
-    kc, ka = math.exp(-1 / ctl_tau), math.exp(-1 / atl_tau)
-    for load in loads:
-        ctl = ctl * kc + load * (1 - kc)
-        atl = atl * ka + load * (1 - ka)
-    return round(ctl, 2), round(atl, 2)
 
 
 def build_plan_request(

@@ -67,3 +67,13 @@ def simulate(loads: Sequence[float], response: Response) -> list[DayState]:
         atl = atl * b + load * (1 - b)
         out.append(DayState(ctl=ctl, atl=atl, tsb=tsb))
     return out
+
+
+def fitness_from_loads(
+    loads: Sequence[float], ctl_tau: float, atl_tau: float
+) -> tuple[float, float]:
+    """CTL and ATL after the given daily loads, starting from zero (a profile's history)."""
+    states = simulate(loads, Response(0.0, 0.0, ctl_tau, atl_tau))
+    if not states:
+        return 0.0, 0.0
+    return round(states[-1].ctl, 2), round(states[-1].atl, 2)
