@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from shared.documents import GenerateRequest, RunnerIn
 from shared.planning import Athlete, PlanRequest, PlanRules, Race, TrainingSchema
-from worker.engine.response import fitness_from_loads
+from shared.response import fitness_from_loads
 
 
 class SubmissionError(ValueError):

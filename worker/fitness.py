@@ -19,8 +19,8 @@ from shared import names
 from shared.documents import RunnerIn
 from shared.planning import Athlete, PlanRules
 from shared.replanning import DoneActivity
+from shared.response import fitness_from_loads
 from worker.engine.history import fitness_on
-from worker.engine.response import fitness_from_loads
 
 # Enough for fitness (CTL decays with a 42-day constant: a year is ~0.02% of the start).
 MAX_ACTIVITIES = 5000

@@ -21,10 +21,10 @@ from shared.documents import PlanSummary, ReplanBody
 from shared.indexes import version_days
 from shared.planning import PlanDay, PlanRequest, PlanResult
 from shared.replanning import ReplanRequest, ReplanResult
+from shared.response import Response
 from worker.engine import replan
 from worker.engine.history import start_state
 from worker.engine.replan import updated_request
-from worker.engine.response import Response
 from worker.fitness import load_activities
 from worker.plan_job import InputError, PlanJob
 from worker.progress import ProgressReporter

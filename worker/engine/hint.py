@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shared.planning import SessionTemplate
+from shared.response import simulate
 from worker.engine.calendar import Week
 from worker.engine.model import PlanModel
-from worker.engine.response import simulate
 
 _QUALITY = ("moderate", "hard")
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from shared.replanning import DoneActivity
-from worker.engine.response import Response, simulate
+from shared.response import Response, simulate
 
 
 def daily_loads(activities: Iterable[DoneActivity], first: date, last: date) -> list[float]:

@@ -21,6 +21,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from shared.planning import PlanRequest, SessionTemplate, TrainingSchema
+from shared.response import Response
 from worker.engine.calendar import Calendar, Day
 from worker.engine.fixed import (
     FixedPast,
@@ -28,7 +29,6 @@ from worker.engine.fixed import (
     settle_constraints,
     settle_loads,
 )
-from worker.engine.response import Response
 from worker.engine.templates import race_session
 
 # Fixed-point scales: constraints on CTL/ATL/TSB are rounded conservatively at

@@ -31,13 +31,13 @@ from shared.planning import (
     TrainingSchema,
 )
 from shared.replanning import STRENGTH_SPORTS, DoneActivity, ReplanRequest, ReplanResult
+from shared.response import Response, simulate
 from worker.engine.calendar import Calendar, build_calendar
 from worker.engine.errors import InvalidRequest
 from worker.engine.explain import explain_infeasibility
 from worker.engine.fixed import FixedPast
 from worker.engine.history import fitness_after
 from worker.engine.model import OBJECTIVE_SCALE, PlanModel, build_model
-from worker.engine.response import Response, simulate
 from worker.engine.solve import ProgressCallback, chosen_sessions, lay_out_days, search
 from worker.engine.validation import schema_for, validate
 

@@ -11,13 +11,13 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from shared.planning import PlanDay, PlanRequest, PlanResult, SolveProgress, SolveStatus
+from shared.response import simulate
 from worker.engine.calendar import Calendar, build_calendar
 from worker.engine.errors import InvalidRequest
 from worker.engine.explain import explain_infeasibility
 from worker.engine.hint import add_heuristic_hint
 from worker.engine.model import OBJECTIVE_SCALE, PlanModel, build_model
 from worker.engine.parameters import configure
-from worker.engine.response import simulate
 from worker.engine.validation import schema_for, validate
 
 ProgressCallback = Callable[[SolveProgress], None]

@@ -6,8 +6,8 @@ import random
 
 import pytest
 
+from shared.response import Response, simulate
 from tests.engine.rules import recompute
-from worker.engine.response import Response, simulate
 
 
 @pytest.mark.parametrize("seed", range(5))
