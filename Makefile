@@ -40,11 +40,11 @@ run: $(STAMP)
 	$(VENV)/bin/trainplan dev
 
 bench: $(STAMP)
-	$(PY) bench/bench_engine.py
+	$(PY) -m bench.bench_engine
 
 # The whole stack on loopback (a few minutes): bench/results/load.md and load.json.
 bench-load: $(STAMP)
-	$(PY) bench/bench_load.py
+	$(PY) -m bench.bench_load
 
 clean:
 	rm -rf $(VENV) .data .mypy_cache .pytest_cache .ruff_cache

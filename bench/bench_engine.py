@@ -4,7 +4,7 @@ For each plan length it records the time to the first feasible plan, the time at
 a gap <= 1% was first proven (from the progress callback), the final gap and the total
 solve time, then writes bench/results/engine.md (a markdown table) and engine.json.
 
-    python bench/bench_engine.py [--weeks 8,12,16] [--time-limit S] [--workers N]
+    python -m bench.bench_engine [--weeks 8,12,16] [--time-limit S] [--workers N]
 """
 
 from __future__ import annotations

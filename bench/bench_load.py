@@ -18,7 +18,7 @@ production workers have hosts of their own). Then:
 The client is asyncio with a minimal HTTP/1.1 client (bench/rawhttp.py): with httpx,
 the client's own CPU use on the shared CPU dominated what it measured.
 
-    python bench/bench_load.py [--jobs 300] [--rate 100] [--workers 2] [--subscribers 200]
+    python -m bench.bench_load [--jobs 300] [--rate 100] [--workers 2] [--subscribers 200]
 
 Writes bench/results/load.md and load.json.
 """
@@ -47,15 +47,13 @@ from typing import Any
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+from bench.rawhttp import Client
+from shared.names import JOBS, celery_key_prefix
+from tests.service.helpers import long_plan, short_plan
+from tests.service.stack import Stack
+from worker.cli.stack import free_port, private_redis, wait_for_port
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # the service tests' stack launcher and request builders
-
-from rawhttp import Client  # noqa: E402  (bench/, beside this script)
-
-from shared.names import JOBS, celery_key_prefix  # noqa: E402
-from tests.service.conftest import Stack  # noqa: E402
-from tests.service.helpers import long_plan, short_plan  # noqa: E402
-from worker.cli.stack import free_port, private_redis, wait_for_port  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 GENERATE_ROUTE = "/runners/{runner_id}/training-plans/generate"

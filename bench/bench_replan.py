@@ -10,7 +10,7 @@ included). Reported: medians of that time and of the time to the first plan, the
 of future days changed and the race-morning performance CTL - 0.5*ATL (the objective
 without penalties). Results: bench/results/replan.md and replan.json.
 
-    python bench/bench_replan.py [--repeats N] [--time-limit S] [--instances a,b]
+    python -m bench.bench_replan [--repeats N] [--time-limit S] [--instances a,b]
 """
 
 from __future__ import annotations
@@ -25,8 +25,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bench_engine import machine
-
+from bench.bench_engine import machine
 from shared.planning import PlanDay, PlanRequest, PlanResult, Race
 from shared.replanning import DoneActivity, ReplanRequest
 from worker.engine import replan, solve

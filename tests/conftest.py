@@ -1,7 +1,7 @@
 """Fixtures shared by several test folders.
 
 `stack` (the real service: uvicorn, two Celery workers, Redis, MongoDB; see
-tests/service/conftest.py) is defined here, once, so that one pytest session starts it
+tests/service/stack.py) is defined here, once, so that one pytest session starts it
 once for tests/service, tests/browser and tests/fuzz.
 """
 
@@ -15,7 +15,7 @@ import httpx
 import pytest
 import redis
 
-from tests.service.conftest import Stack
+from tests.service.stack import Stack
 from worker.cli.stack import private_redis
 
 

@@ -17,8 +17,8 @@ import icalendar
 from playwright.sync_api import Page, Route, expect
 
 from tests.chart_checks import check_svg_chart
-from tests.service.conftest import Stack
 from tests.service.helpers import events_until_terminal, next_monday
+from tests.service.stack import Stack
 
 DONE = "#tp-chart svg, #tp-conflicts:not([hidden]), #tp-error:not([hidden])"
 

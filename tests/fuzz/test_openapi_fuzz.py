@@ -26,8 +26,8 @@ from schemathesis.specs.openapi.checks import (
 
 from api.main import create_app
 from shared.settings import Settings
-from tests.service.conftest import Stack
 from tests.service.helpers import create_runner, events_until_terminal, generate, short_plan
+from tests.service.stack import Stack
 
 CHECKS = [
     schemathesis.checks.not_a_server_error,

@@ -22,7 +22,7 @@ import httpx
 from shared import events
 from shared.documents import ProgressEvent
 from shared.names import events_key
-from tests.service.conftest import Stack
+from tests.service.stack import Stack
 from worker.cli.stack import free_port, wait_for_port
 
 T = TypeVar("T")

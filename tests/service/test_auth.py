@@ -14,8 +14,8 @@ import websockets
 from api.main import create_app
 from shared.apikeys import configured_entry, hash_key, new_key
 from shared.settings import Settings
-from tests.service.conftest import Stack
 from tests.service.helpers import create_runner, events_until_terminal, generate, short_plan
+from tests.service.stack import Stack
 from worker.cli.stack import self_command
 
 

@@ -6,7 +6,6 @@ import time
 
 import httpx
 
-from tests.service.conftest import Stack
 from tests.service.helpers import (
     create_runner,
     events_until_terminal,
@@ -14,6 +13,7 @@ from tests.service.helpers import (
     iter_sse,
     long_plan,
 )
+from tests.service.stack import Stack
 
 LONG_S = 40.0  # would run this long if not cancelled
 

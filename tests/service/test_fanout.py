@@ -12,8 +12,8 @@ import json
 import httpx
 
 from shared.names import events_key
-from tests.service.conftest import Stack
 from tests.service.helpers import create_runner, generate, long_plan
+from tests.service.stack import Stack
 
 SUBSCRIBERS = 150
 

@@ -25,7 +25,6 @@ from typing import Any
 
 import pytest
 
-from tests.service.conftest import Stack
 from tests.service.fault_stack import (
     check_plan_days,
     client,
@@ -35,6 +34,7 @@ from tests.service.fault_stack import (
     wait_for,
 )
 from tests.service.helpers import TERMINAL, create_runner, generate, long_plan
+from tests.service.stack import Stack
 from worker.requeue import message_job
 
 KILLS = 20

@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from tests.service.conftest import Stack
 from tests.service.fault_stack import (
     MongoServer,
     check_plan_days,
@@ -24,6 +23,7 @@ from tests.service.fault_stack import (
     wait_for,
 )
 from tests.service.helpers import create_runner, generate, long_plan
+from tests.service.stack import Stack
 
 SOLVE_S = 4
 ENV = {

@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.service.conftest import Stack
 from tests.service.fault_stack import (
     RedisServer,
     check_plan_days,
@@ -21,6 +20,7 @@ from tests.service.fault_stack import (
     wait_for,
 )
 from tests.service.helpers import create_runner, generate, long_plan, short_plan
+from tests.service.stack import Stack
 
 
 def test_redis_restart_loses_no_job(stack: Stack, tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from tests.service.conftest import Stack
 from tests.service.fault_stack import check_plan_days, job_doc, terminate_worker
 from tests.service.helpers import (
     create_runner,
@@ -19,6 +18,7 @@ from tests.service.helpers import (
     iter_sse,
     long_plan,
 )
+from tests.service.stack import Stack
 
 TIME_LIMIT_S = 10
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.service.conftest import Stack
 from tests.service.helpers import create_runner, short_plan
+from tests.service.stack import Stack
 
 
 def test_oversized_bodies_are_refused_with_413(api: httpx.Client) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from tests.service.conftest import Stack
 from tests.service.helpers import create_runner, events_until_terminal, generate, short_plan
+from tests.service.stack import Stack
 from worker.engine.templates import builtin_schema
 
 SEED_DAY_FIELDS = {

@@ -11,7 +11,6 @@ from typing import Any
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.service.conftest import Stack
 from tests.service.helpers import (
     create_runner,
     events_until_terminal,
@@ -20,6 +19,7 @@ from tests.service.helpers import (
     long_plan,
     short_plan,
 )
+from tests.service.stack import Stack
 from worker.metrics import GAP_BUCKETS, SOLVE_SECONDS_BUCKETS
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]

@@ -9,7 +9,7 @@ import httpx
 from api.main import create_app
 from shared.apikeys import configured_entry, new_key
 from shared.settings import Settings
-from tests.service.conftest import Stack
+from tests.service.stack import Stack
 from worker.cli.stack import free_port
 
 KEY = new_key()

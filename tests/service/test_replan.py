@@ -16,7 +16,6 @@ import pytest
 
 from shared.planning import PlanDay, PlanRequest
 from tests.engine.rules import planned_loads, recompute, violations
-from tests.service.conftest import Stack
 from tests.service.helpers import (
     create_runner,
     events_until_terminal,
@@ -24,6 +23,7 @@ from tests.service.helpers import (
     next_monday,
     short_plan,
 )
+from tests.service.stack import Stack
 from worker.engine.validation import schema_for
 
 THRESHOLDS = {"threshold_pace_s_per_km": 270.0, "threshold_hr": 170.0}

@@ -9,7 +9,6 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from tests.service.conftest import Stack
 from tests.service.helpers import (
     create_runner,
     events_until_terminal,
@@ -18,6 +17,7 @@ from tests.service.helpers import (
     long_plan,
     short_plan,
 )
+from tests.service.stack import Stack
 
 
 def test_sse_reconnect_mid_solve_resumes_without_gaps_or_repeats(api: httpx.Client) -> None:

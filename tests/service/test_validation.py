@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from tests.service.conftest import Stack
 from tests.service.helpers import create_runner, generate, short_plan
+from tests.service.stack import Stack
 
 
 def problem(response: httpx.Response, status: int) -> str:

@@ -7,7 +7,6 @@ import httpx
 from celery import Celery
 
 from shared.settings import Settings
-from tests.service.conftest import Stack
 from tests.service.fault_stack import job_doc, wait_for
 from tests.service.helpers import (
     create_runner,
@@ -16,6 +15,7 @@ from tests.service.helpers import (
     long_plan,
     short_plan,
 )
+from tests.service.stack import Stack
 from worker.celery_app import create_celery
 from worker.requeue import publish_job
 

@@ -7,21 +7,14 @@ Each subcommand module exposes `register(subparsers)`, which adds its parser and
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
 
-# Optional subcommands written in parallel by others; absent modules are skipped.
-_OPTIONAL_COMMANDS = (
-    "worker.cli.stack",
-    "worker.cli.reproduce",
-    "worker.cli.keys",
-    "worker.cli.replan",
-)
-
 
 def build_parser() -> argparse.ArgumentParser:
-    from worker.cli import plan
+    # Imported when the parser is built, not with the package: importing one command's
+    # module (tests and benches import worker.cli.stack) does not load all the others.
+    from worker.cli import keys, plan, replan, reproduce, stack
 
     parser = argparse.ArgumentParser(
         prog="trainplan",
@@ -29,15 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
-    plan.register(subparsers)
-    for name in _OPTIONAL_COMMANDS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:  # a missing dependency inside the module is a real error
-                raise
-            continue
-        module.register(subparsers)
+    for command in (plan, replan, stack, reproduce, keys):
+        command.register(subparsers)
     return parser
 
 
