@@ -11,20 +11,16 @@ It is a hint, not a constraint: where it misses a rule, CP-SAT repairs it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 
 from shared.planning import SessionTemplate
 from shared.response import simulate
 from worker.engine.calendar import Week
 from worker.engine.model import PlanModel
+from worker.engine.model.container import strength_may_join
+from worker.engine.model.warm_start import DayChoice, warm_start
 
 _QUALITY = ("moderate", "hard")
-
-
-@dataclass
-class _DayChoice:
-    primary: str
-    strength: bool = False
 
 
 def _options(
@@ -39,18 +35,18 @@ def _options(
 
 def _plan_week(
     pm: PlanModel, week: Week, budget: float, last_used: dict[str, int]
-) -> dict[int, _DayChoice]:
+) -> dict[int, DayChoice]:
     """One week on the classic pattern within `budget` minutes."""
     athlete = pm.request.athlete
     rest_code = pm.catalogue.rest.code
     days = [pm.days[d] for d in week.days]
-    out: dict[int, _DayChoice] = {}
+    out: dict[int, DayChoice] = {}
     free = []
     for day in days:
         if day.race is not None:
-            out[day.index] = _DayChoice(next(iter(pm.primary[day.index])))
+            out[day.index] = DayChoice(next(iter(pm.primary[day.index])))
         elif day.available_min == 0 or len(pm.primary[day.index]) == 1:
-            out[day.index] = _DayChoice(rest_code)
+            out[day.index] = DayChoice(rest_code)
         else:
             free.append(day)
     race_days = [d for d in week.days if pm.days[d].race is not None]
@@ -72,7 +68,7 @@ def _plan_week(
             if pick is None and longs and week.full and not week.has_taper:
                 pick = longs[-1]
             if pick is not None and day.index not in near_race:
-                out[day.index] = _DayChoice(pick.code)
+                out[day.index] = DayChoice(pick.code)
                 long_day = day
                 budget -= pick.duration_min
                 break
@@ -88,7 +84,7 @@ def _plan_week(
         ),
     )
     for day in rest_order[:need_rest]:
-        out[day.index] = _DayChoice(rest_code)
+        out[day.index] = DayChoice(rest_code)
     free = [d for d in free if d.index not in out]
 
     # Quality: about 18% of the week's minutes, never on adjacent days nor next to the long run;
@@ -115,7 +111,7 @@ def _plan_week(
         if not opts:
             continue
         pick = max(opts, key=lambda s: s.load / max(s.duration_min, 1))
-        out[day.index] = _DayChoice(pick.code)
+        out[day.index] = DayChoice(pick.code)
         last_used[pick.code] = day.index
         hard_days.add(day.index)
         quality_budget -= pick.duration_min
@@ -129,12 +125,12 @@ def _plan_week(
         pick = next((s for s in easy if s.duration_min <= share and day.fits(s.duration_min)), None)
         if pick is None:
             pick = next((s for s in reversed(easy) if day.fits(s.duration_min)), None)
-        out[day.index] = _DayChoice(pick.code if pick else rest_code)
+        out[day.index] = DayChoice(pick.code if pick else rest_code)
         budget -= pm.sessions[out[day.index].primary].duration_min
     return out
 
 
-def _place_strength(pm: PlanModel, choices: list[_DayChoice]) -> None:
+def _place_strength(pm: PlanModel, choices: list[DayChoice]) -> None:
     window = pm.request.rules.strength_window_days
     last = -window
     weeks_done: set[int] = set()
@@ -143,7 +139,7 @@ def _place_strength(pm: PlanModel, choices: list[_DayChoice]) -> None:
             continue
         s = pm.strength[d]
         sess = pm.sessions[choice.primary]
-        ok_day = sess.kind == "run" and sess.intensity == "easy"
+        ok_day = strength_may_join(sess) and sess.kind != "rest"  # a rest day stays one
         if s is None or not ok_day or d - last < max(window, 3):
             continue
         day = pm.days[d]
@@ -152,17 +148,17 @@ def _place_strength(pm: PlanModel, choices: list[_DayChoice]) -> None:
             + (pm.catalogue.strength.duration_min if pm.catalogue.strength else 0),
         ):
             continue
-        choice.strength = True
+        choices[d] = replace(choice, strength=True)
         last = d
         weeks_done.add(pm.days[d].week_number)
 
 
-def _loads(pm: PlanModel, choices: list[_DayChoice]) -> list[int]:
+def _loads(pm: PlanModel, choices: list[DayChoice]) -> list[int]:
     st = pm.catalogue.strength
     return [pm.sessions[c.primary].load + (st.load if c.strength and st else 0) for c in choices]
 
 
-def heuristic_plan(pm: PlanModel) -> list[_DayChoice]:
+def heuristic_plan(pm: PlanModel) -> list[DayChoice]:
     cal = pm.calendar
     athlete, rules = pm.request.athlete, pm.request.rules
     # Strength minutes count against the weekly cap: keep room for one session a week.
@@ -171,9 +167,9 @@ def heuristic_plan(pm: PlanModel) -> list[_DayChoice]:
     )
     scale = {w.number: 1.0 for w in cal.weeks}
     resp = pm.response
-    choices: list[_DayChoice] = []
+    choices: list[DayChoice] = []
     for _attempt in range(12):
-        choices = [_DayChoice(pm.catalogue.rest.code) for _ in cal.days]
+        choices = [DayChoice(pm.catalogue.rest.code) for _ in cal.days]
         recent: dict[str, int] = {}
         for week in cal.weeks:
             # Taper weeks train on too: the final 7 days are cut back afterwards.
@@ -201,7 +197,7 @@ def heuristic_plan(pm: PlanModel) -> list[_DayChoice]:
     return choices
 
 
-def _fit_taper_load(pm: PlanModel, choices: list[_DayChoice]) -> None:
+def _fit_taper_load(pm: PlanModel, choices: list[DayChoice]) -> None:
     """Shorten easy sessions of the final 7 days until their load is within the taper ratio."""
     cal = pm.calendar
     race = cal.race_index
@@ -234,12 +230,12 @@ def _fit_taper_load(pm: PlanModel, choices: list[_DayChoice]) -> None:
             and c in pm.primary[d]
         ]
         if shorter:
-            choices[d].primary = max(shorter, key=lambda s: s.load).code
+            choices[d] = replace(choices[d], primary=max(shorter, key=lambda s: s.load).code)
         else:
-            choices[d] = _DayChoice(pm.catalogue.rest.code)
+            choices[d] = DayChoice(pm.catalogue.rest.code)
 
 
-def _fit_race_form(pm: PlanModel, choices: list[_DayChoice]) -> None:
+def _fit_race_form(pm: PlanModel, choices: list[DayChoice]) -> None:
     """Rest more (or run a little more) in the final days until race-day TSB is in its window."""
     rules, resp, cal = pm.request.rules, pm.response, pm.calendar
     race = cal.race_index
@@ -258,7 +254,7 @@ def _fit_race_form(pm: PlanModel, choices: list[_DayChoice]) -> None:
             if not cands:
                 return
             d = max(cands, key=lambda t: (pm.sessions[choices[t].primary].load, t))
-            choices[d] = _DayChoice(rest)
+            choices[d] = DayChoice(rest)
         elif tsb > hi:
             cands = [d for d in range(max(0, race - 6), race - 1) if choices[d].primary == rest]
             easy = [s for s in pm.catalogue.runs if s.kind == "run" and s.intensity == "easy"]
@@ -268,31 +264,10 @@ def _fit_race_form(pm: PlanModel, choices: list[_DayChoice]) -> None:
             opts = [s for s in easy if s.code in pm.primary[d]]
             if not opts:
                 return
-            choices[d] = _DayChoice(min(opts, key=lambda s: s.load).code)
+            choices[d] = DayChoice(min(opts, key=lambda s: s.load).code)
         else:
             return
 
 
 def add_heuristic_hint(pm: PlanModel) -> None:
-    choices = heuristic_plan(pm)
-    loads = _loads(pm, choices)
-    m = pm.model
-    for d, choice in enumerate(choices):
-        if pm.days[d].race is None:  # race days are fixed (a shared constant: hint once at most)
-            for code, lit in pm.primary[d].items():
-                m.add_hint(lit, code == choice.primary)
-        for lit in pm.doubles[d].values():
-            m.add_hint(lit, False)
-        s = pm.strength[d]
-        if s is not None:
-            m.add_hint(s, choice.strength)
-        m.add_hint(pm.load[d], loads[d])
-    week_loads = {w.number: sum(loads[d] for d in w.days) for w in pm.calendar.weeks}
-    for number, load in week_loads.items():
-        m.add_hint(pm.week_load[number], load)
-    rest = pm.catalogue.rest.code
-    for d, var in pm.true_rest.items():
-        m.add_hint(var, choices[d].primary == rest and not choices[d].strength)
-    if pm.peak_week_load is not None:
-        training = [w.number for w in pm.calendar.weeks if w.full and not w.has_taper]
-        m.add_hint(pm.peak_week_load, max(week_loads[w] for w in training))
+    warm_start(pm, dict(enumerate(heuristic_plan(pm))))

@@ -3,7 +3,7 @@
 The model covers the whole plan, start to race, so that every rule spanning the
 effective date accounts for the days already lived: those days are fixed to what was
 planned (or, with a record of activities, to what was done) and constraints over them
-alone are dropped (see `fixed.py`). Fitness and fatigue on the effective date follow
+alone are dropped (see `model/settle.py`). Fitness and fatigue on the effective date follow
 from the start state and the past loads through the same response model.
 
 The previous plan's future days are given to CP-SAT as a solution hint, and every
@@ -35,15 +35,12 @@ from shared.response import Response, simulate
 from worker.engine.calendar import Calendar, build_calendar
 from worker.engine.errors import InvalidRequest
 from worker.engine.explain import explain_infeasibility
-from worker.engine.fixed import FixedPast
 from worker.engine.history import fitness_after
 from worker.engine.model import OBJECTIVE_SCALE, PlanModel, build_model
+from worker.engine.model.warm_start import DayChoice, warm_start
+from worker.engine.past import FixedPast
 from worker.engine.solve import ProgressCallback, chosen_sessions, lay_out_days, search
 from worker.engine.validation import schema_for, validate
-
-# A day's sessions as the model sees them: primary code, extra easy runs, strength or not.
-Choice = tuple[str, tuple[str, ...], bool]
-
 
 # -- the request after the changes --------------------------------------------------------
 
@@ -279,7 +276,7 @@ def fixed_past(
 # -- the previous plan's future: a hint and a penalty ---------------------------------------
 
 
-def previous_choice(pm: PlanModel, entries: list[PlanDay]) -> Choice:
+def previous_choice(pm: PlanModel, entries: list[PlanDay]) -> DayChoice:
     rest = pm.catalogue.rest.code
     kinds = [
         pm.sessions[p.session_code].kind if p.session_code in pm.sessions else p.intensity
@@ -287,11 +284,11 @@ def previous_choice(pm: PlanModel, entries: list[PlanDay]) -> Choice:
     ]
     endurance = [p.session_code for p, k in zip(entries, kinds, strict=True) if k != "strength"]
     primary = endurance[0] if endurance else rest
-    return primary, tuple(endurance[1:]), "strength" in kinds
+    return DayChoice(primary, tuple(endurance[1:]), "strength" in kinds)
 
 
 def add_change_penalty(
-    pm: PlanModel, previous: dict[int, Choice], weight: float
+    pm: PlanModel, previous: dict[int, DayChoice], weight: float
 ) -> dict[int, cp_model.IntVar]:
     """`changed_d` is 1 when day d's sessions differ from the previous plan's (the objective
     pushes it to 0 otherwise); each costs `weight` in race-day form units."""
@@ -300,27 +297,27 @@ def add_change_penalty(
     changed: dict[int, cp_model.IntVar] = {}
     if scaled == 0:
         return changed
-    for d, (primary, doubles, strength) in previous.items():
+    for d, choice in previous.items():
         if pm.days[d].race is not None:
             continue  # fixed either way
         c = m.new_bool_var(f"changed_{d}")
-        lit = pm.primary[d].get(primary)
+        lit = pm.primary[d].get(choice.primary)
         if lit is None:
             m.add(c == 1)
         else:
             m.add(c + lit >= 1)
         for code, dl in pm.doubles[d].items():
-            if code in doubles:
+            if code in choice.doubles:
                 m.add(c + dl >= 1)
             else:
                 m.add(c >= dl)
-        if any(code not in pm.doubles[d] for code in doubles):
+        if any(code not in pm.doubles[d] for code in choice.doubles):
             m.add(c == 1)
         s = pm.strength[d]
         if s is None:
-            if strength:
+            if choice.strength:
                 m.add(c == 1)
-        elif strength:
+        elif choice.strength:
             m.add(c + s >= 1)
         else:
             m.add(c >= s)
@@ -330,63 +327,15 @@ def add_change_penalty(
 
 
 def add_previous_hint(
-    pm: PlanModel, previous: dict[int, Choice], changed: dict[int, cp_model.IntVar]
+    pm: PlanModel, previous: dict[int, DayChoice], changed: dict[int, cp_model.IntVar]
 ) -> None:
     """The previous plan's future days as a solution hint, repaired where a session no
-    longer exists on that day (then rest); days the previous plan did not have stay free."""
-    m, fixed = pm.model, pm.fixed
-    assert fixed is not None
-    rest = pm.catalogue.rest.code
-    strength_load = pm.catalogue.strength.load if pm.catalogue.strength else 0
-    loads: dict[int, int] = {d: fixed.load(d) for d in range(fixed.until)}
-    for day in pm.days[fixed.until :]:
-        d = day.index
-        if day.race is not None:
-            loads[d] = sum(pm.sessions[c].load for c in pm.primary[d])
-            m.add_hint(pm.load[d], loads[d])
-            continue
-        if d not in previous:
-            continue
-        primary, doubles, strength = previous[d]
-        hinted = primary if primary in pm.primary[d] else rest
-        for code, lit in pm.primary[d].items():
-            m.add_hint(lit, code == hinted)
-        for code, lit in pm.doubles[d].items():
-            m.add_hint(lit, code in doubles)
-        s = pm.strength[d]
-        use_strength = s is not None and strength and hinted in _strength_partners(pm, d)
-        if s is not None:
-            m.add_hint(s, use_strength)
-        load = pm.sessions[hinted].load + sum(
-            pm.sessions[c].load for c in doubles if c in pm.doubles[d]
-        )
-        load += strength_load if use_strength else 0
-        loads[d] = load
-        m.add_hint(pm.load[d], load)
-        if d in pm.true_rest:
-            m.add_hint(pm.true_rest[d], hinted == rest and not use_strength)
-        if d in changed:
-            same = (hinted, tuple(c for c in doubles if c in pm.doubles[d]), use_strength)
-            m.add_hint(changed[d], same != previous[d])
-    week_loads: dict[int, int] = {}
-    for week in pm.calendar.weeks:
-        if all(d in loads for d in week.days):
-            week_loads[week.number] = sum(loads[d] for d in week.days)
-            if pm.week_load[week.number].index not in pm.settled:
-                m.add_hint(pm.week_load[week.number], week_loads[week.number])
-    training = [w.number for w in pm.calendar.weeks if w.full and not w.has_taper]
-    if pm.peak_week_load is not None and all(w in week_loads for w in training):
-        m.add_hint(pm.peak_week_load, max(week_loads[w] for w in training))
-
-
-def _strength_partners(pm: PlanModel, d: int) -> set[str]:
-    """Primary sessions strength may join: rest and easy runs."""
-    return {
-        code
-        for code in pm.primary[d]
-        if pm.sessions[code].kind == "rest"
-        or (pm.sessions[code].kind == "run" and pm.sessions[code].intensity == "easy")
-    }
+    longer exists on that day (then rest); days the previous plan did not have stay free.
+    A day's change indicator is hinted from the repaired choice."""
+    hinted = warm_start(pm, previous)
+    for d, c in changed.items():
+        if d in hinted:
+            pm.model.add_hint(c, hinted[d] != previous[d])
 
 
 # -- the result -----------------------------------------------------------------------
@@ -471,7 +420,7 @@ def replan(
         by_date[p.date].append(p)
     fixed = fixed_past(past, response, by_date)
     changed: dict[int, cp_model.IntVar] = {}
-    previous: dict[int, Choice] = {}
+    previous: dict[int, DayChoice] = {}
 
     def extend(pm: PlanModel) -> None:
         for day in pm.days[until:]:

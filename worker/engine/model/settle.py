@@ -8,70 +8,31 @@ what was done; a constraint whose variables are all such facts can no longer be 
 so it is dropped (a week of illness does not make the plan infeasible for lacking runs),
 while every constraint that also involves a future day stays.
 
-A spanning rule that no future can meet any more (three long runs logged this week, a
-recovery week already over its share, an easy share the last days cannot restore) is
-relaxed to "the future does not make it worse": no further long run this week, the rest
-of the recovery week off, the remaining running at least as easy as the rule asks. A
-weekly minimum (runs, a long run, rest days, a quality day in the taper) that the days
-left in the week cannot reach any more is waived for that week: ill until Friday, the
-weekend is not forced to make up for it. Race-day targets are never relaxed: when the
-race-day form cannot be reached any more, the re-plan says so.
-
-A recovery week stays light relative to the training week before it as planned: load
-missed in that week's lived days (illness, skipped sessions) does not make the recovery
-week lighter still (a week of illness would otherwise leave a recovery week of nothing).
+A spanning rule that no future can meet any more is treated by its family's re-planning
+policy (`registry.py`). By default it is relaxed to "the future does not make it worse"
+(three long runs logged this week: no further long run this week; a recovery week already
+over its share: the rest of it off; an easy share the last days cannot restore: the
+remaining running at least as easy as the rule asks). A weekly minimum (runs, a long run,
+rest days, a quality day in the taper) that the days left in the week cannot reach any
+more is waived for that week: ill until Friday, the weekend is not forced to make up for
+it. Race-day targets are never relaxed: when the race-day form cannot be reached any more,
+the re-plan says so. A family may also settle its own rows against the lived days first
+(the recovery week's credit for missed load).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
 from ortools.sat.python import cp_model, cp_model_helper
 
 from shared.planning import SessionTemplate
-
-if TYPE_CHECKING:
-    from worker.engine.calendar import Day
-    from worker.engine.model import PlanModel
+from worker.engine.calendar import Day
+from worker.engine.model.container import PlanModel
+from worker.engine.model.family import Replanning
+from worker.engine.model.registry import FAMILIES, replanning_of
+from worker.engine.past import same_session
 
 ENDURANCE_KINDS = frozenset({"run", "long", "race"})
-# Targets on a future day: an unreachable one is a conflict to report, not to relax.
-NEVER_RELAXED = frozenset({"race_form", "race_fitness"})
-# Weekly minimums: waived for a week the past made them unreachable in.
-WAIVED_MINIMUMS = frozenset({"min_runs", "long_run", "rest_days", "taper"})
 INT64_MIN = -(2**63)
-
-
-@dataclass(frozen=True)
-class FixedPast:
-    """The sessions of the days before `until` (a day index), as they were done."""
-
-    until: int
-    sessions: tuple[tuple[SessionTemplate, ...], ...]  # per past day; () = nothing done
-    ctl: float  # fitness and fatigue the morning of day `until` (for explanations)
-    atl: float
-    planned: tuple[int, ...] = ()  # the previous plan's load of each past day
-
-    def covers(self, d: int) -> bool:
-        return d < self.until
-
-    def load(self, d: int) -> int:
-        return sum(s.load for s in self.sessions[d])
-
-    def planned_load(self, d: int) -> int:
-        return self.planned[d] if d < len(self.planned) else self.load(d)
-
-
-def same_session(a: SessionTemplate, b: SessionTemplate) -> bool:
-    """Equal for the model (what constraints and loads read), whatever the labels."""
-    return (a.kind, a.intensity, a.duration_min, a.load, a.sport) == (
-        b.kind,
-        b.intensity,
-        b.duration_min,
-        b.load,
-        b.sport,
-    )
 
 
 def _key(pm: PlanModel, template: SessionTemplate, day: Day) -> str:
@@ -171,48 +132,30 @@ def settle_constraints(pm: PlanModel) -> tuple[int, int]:
     exclusive = {
         lit.index: (d, len(options))
         for d, options in enumerate(pm.primary)
-        if not pm.fixed or not pm.fixed.covers(d)
+        if not pm.past(d)
         if options
         for lit in options.values()
     }
     _settle_maxima(pm)
-    _credit_missed_training(pm)
+    for family in FAMILIES:
+        if family.settle is not None:
+            family.settle(pm)
     empty = cp_model_helper.ConstraintProto()
     dropped = relaxed = 0
     for index, ct in enumerate(pm.model.proto.constraints):
         refs = _refs(ct) + [r for r in ct.enforcement_literal if _var(r) not in guards]
+        policy = replanning_of(pm.constraint_groups.get(index))
         if refs and all(_var(r) in pm.settled for r in refs):
             ct.copy_from(empty)
             dropped += 1
         elif (
             ct.has_linear()
-            and pm.constraint_groups.get(index) not in NEVER_RELAXED
+            and policy is not Replanning.NEVER_RELAXED
             and any(v in pm.settled for v in ct.linear.vars)
-            and _relax_broken(pm, ct.linear, exclusive, pm.constraint_groups.get(index))
+            and _relax_broken(pm, ct.linear, exclusive, policy is Replanning.WAIVED_MINIMUM)
         ):
             relaxed += 1
     return dropped, relaxed
-
-
-def _credit_missed_training(pm: PlanModel) -> None:
-    """100·recovery week <= pct·week before: the week before counts its lived days at the
-    greater of their planned and done loads."""
-    fixed = pm.fixed
-    assert fixed is not None
-    week_of = {var.index: number for number, var in pm.week_load.items()}
-    weeks = {w.number: w for w in pm.calendar.weeks}
-    pct = round(pm.request.rules.recovery_load_ratio * 100)
-    for index, group in pm.constraint_groups.items():
-        linear = pm.model.proto.constraints[index].linear
-        if group != "recovery_weeks" or len(linear.domain) != 2:
-            continue
-        before = [week_of[v] for v, c in zip(linear.vars, linear.coeffs, strict=True) if c < 0]
-        if len(before) != 1 or before[0] not in weeks:
-            continue
-        lived = [d for d in weeks[before[0]].days if fixed.covers(d)]
-        missed = sum(fixed.planned_load(d) - fixed.load(d) for d in lived)
-        if missed > 0:
-            linear.domain[1] += pct * missed
 
 
 def _settle_maxima(pm: PlanModel) -> None:
@@ -243,12 +186,12 @@ def _relax_broken(
     pm: PlanModel,
     linear: cp_model_helper.LinearConstraintProto,
     exclusive: dict[int, tuple[int, int]],
-    group: str | None,
+    waive_minimum: bool,
 ) -> bool:
     """lo <= past + future <= hi with past fixed: if no future value can meet a bound
     (the past broke the rule for good), the bound becomes what the past left, or the
     nearest reachable value when that is further: the future may not make it worse; a
-    weekly minimum's lower bound is waived. True if a bound moved.
+    weekly minimum's lower bound is waived (`waive_minimum`). True if a bound moved.
 
     `exclusive` maps a literal to (its day, the day's number of options): exactly one
     option of a day is chosen, so a day contributes one of its coefficients (or 0 if one
@@ -280,8 +223,7 @@ def _relax_broken(
         linear.domain[1] = max(past, past + future_min)
         moved = True
     if past + future_max < linear.domain[0]:
-        waived = group in WAIVED_MINIMUMS
-        linear.domain[0] = INT64_MIN if waived else min(past, past + future_max)
+        linear.domain[0] = INT64_MIN if waive_minimum else min(past, past + future_max)
         moved = True
     return moved
 

@@ -1,0 +1,39 @@
+"""Build the plan model: variables, every registered family, the objective, the past settled."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from shared.planning import PlanRequest, TrainingSchema
+from worker.engine.calendar import Calendar
+from worker.engine.model.container import PlanModel
+from worker.engine.model.objective import race_performance_objective
+from worker.engine.model.registry import FAMILIES
+from worker.engine.model.settle import settle_constraints
+from worker.engine.model.variables import create_variables
+from worker.engine.past import FixedPast
+
+
+def build_model(
+    request: PlanRequest,
+    schema: TrainingSchema,
+    calendar: Calendar,
+    diagnose: bool = False,
+    fixed: FixedPast | None = None,
+    extend: Callable[[PlanModel], None] | None = None,
+) -> PlanModel:
+    """`diagnose`: every user-facing family guarded by a literal (see explain.py); `fixed`:
+    days already lived (a re-plan); `extend` adds to the model (e.g. penalties) before the
+    objective is set."""
+    pm = PlanModel(
+        request=request, schema=schema, calendar=calendar, diagnose=diagnose, fixed=fixed
+    )
+    create_variables(pm)
+    for family in FAMILIES:
+        family.build(pm)
+    if extend is not None:
+        extend(pm)
+    race_performance_objective(pm)
+    if fixed is not None:
+        settle_constraints(pm)
+    return pm

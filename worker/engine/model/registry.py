@@ -1,0 +1,160 @@
+"""Every constraint family of the plan model, once, in the order the model adds them.
+
+An entry names the family (the name an explanation and re-planning look it up by), its
+builder, the sentence that names it in a conflict, and its re-planning policy. Adding a
+family is one entry here plus its builder in `families/`.
+"""
+
+from __future__ import annotations
+
+from worker.engine.model.families.availability import (
+    availability_text,
+    daily_minutes_within_availability,
+)
+from worker.engine.model.families.load import (
+    credit_missed_training,
+    ctl_ramp,
+    recovery_week_load,
+    taper,
+    tsb_floor,
+)
+from worker.engine.model.families.races import (
+    a_race_form_window,
+    b_race_mini_taper,
+    race_fitness_floor,
+)
+from worker.engine.model.families.sessions import (
+    intensity_mix,
+    no_hard_days_back_to_back,
+    strength_spacing,
+    variety,
+)
+from worker.engine.model.families.structure import (
+    daily_load_definition,
+    one_primary_session_per_day,
+    second_session_only_alongside_easy_running,
+)
+from worker.engine.model.families.week import (
+    long_run_each_training_week,
+    minimum_runs_per_week,
+    rest_days_per_week,
+    weekly_hours_cap,
+)
+from worker.engine.model.family import Family, Limits, Replanning
+
+
+def _long_run_text(limits: Limits) -> str:
+    longs = limits.durations("long")
+    text = "a long run every week before the taper"
+    return f"{text} (the shortest is {min(longs)} min)" if longs else text
+
+
+FAMILIES: tuple[Family, ...] = (
+    # Structural: what a day is.
+    Family("one_primary_session_per_day", one_primary_session_per_day),
+    Family("second_session_rule", second_session_only_alongside_easy_running),
+    Family("load_definition", daily_load_definition),
+    # The runner's limits and the training rules.
+    Family("availability", daily_minutes_within_availability, availability_text),
+    Family(
+        "weekly_hours",
+        weekly_hours_cap,
+        lambda x: f"at most {x.athlete.weekly_hours:g} training hours per week",
+    ),
+    Family(
+        "rest_days",
+        rest_days_per_week,
+        lambda x: f"at least {x.athlete.rest_days} full rest day(s) every week",
+        Replanning.WAIVED_MINIMUM,
+    ),
+    Family(
+        "min_runs",
+        minimum_runs_per_week,
+        lambda x: (
+            f"at least {x.rules.min_runs_per_week} runs per week "
+            f"(the shortest is {min(x.durations('run'), default=0)} min)"
+        ),
+        Replanning.WAIVED_MINIMUM,
+    ),
+    Family("long_run", long_run_each_training_week, _long_run_text, Replanning.WAIVED_MINIMUM),
+    Family(
+        "intensity_mix",
+        intensity_mix,
+        lambda x: f"at least {x.rules.min_easy_share:.0%} of running time at easy intensity",
+    ),
+    Family(
+        "no_back_to_back",
+        no_hard_days_back_to_back,
+        lambda x: "no hard sessions on consecutive days",
+    ),
+    Family(
+        "strength_spacing",
+        strength_spacing,
+        lambda x: f"at most one strength session in any {x.rules.strength_window_days} days",
+    ),
+    Family(
+        "variety",
+        variety,
+        lambda x: f"the same hard session not repeated within {x.rules.variety_window_days} days",
+    ),
+    Family(
+        "ctl_ramp",
+        ctl_ramp,
+        lambda x: f"fitness (CTL) rising by at most {x.rules.max_ctl_ramp:g} per week",
+    ),
+    Family(
+        "tsb_floor",
+        tsb_floor,
+        lambda x: (
+            f"form (TSB) never below {x.rules.min_tsb:g}; "
+            f"you start at {x.ctl - x.atl:+.0f} (CTL {x.ctl:g}, ATL {x.atl:g})"
+        ),
+    ),
+    Family(
+        "recovery_weeks",
+        recovery_week_load,
+        lambda x: (
+            f"a recovery week every {x.rules.recovery_every} weeks at no more than "
+            f"{x.rules.recovery_load_ratio:.0%} of the week before"
+        ),
+        Replanning.SETTLED,
+        settle=credit_missed_training,
+    ),
+    Family(
+        "taper",
+        taper,
+        lambda x: (
+            f"a taper: the last 7 days at no more than {x.rules.taper_load_ratio:.0%} of the "
+            "peak week's load, with some intensity kept"
+        ),
+        Replanning.WAIVED_MINIMUM,
+    ),
+    Family(
+        "race_form",
+        a_race_form_window,
+        lambda x: (
+            f"race-day form (TSB) between {x.rules.race_tsb_min:+g} and "
+            f"{x.rules.race_tsb_max:+g} (you start at {x.ctl - x.atl:+.0f})"
+        ),
+        Replanning.NEVER_RELAXED,
+    ),
+    Family(
+        "race_fitness",
+        race_fitness_floor,
+        lambda x: "the fitness (CTL) you asked for on race day",
+        Replanning.NEVER_RELAXED,
+    ),
+    Family("b_race_taper", b_race_mini_taper, lambda x: "easy days before each B race"),
+)
+
+_BY_NAME = {f.name: f for f in FAMILIES}
+
+
+def family(name: str) -> Family:
+    """The family named `name` (KeyError for a name no family has)."""
+    return _BY_NAME[name]
+
+
+def replanning_of(name: str | None) -> Replanning:
+    """The re-planning policy of a row's family; rows outside any family: the default."""
+    return Replanning.DEFAULT if name is None else _BY_NAME[name].replanning

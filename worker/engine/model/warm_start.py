@@ -1,0 +1,76 @@
+"""A complete solution hint from the sessions chosen for each day.
+
+CP-SAT's LP-heavy workers are slow to find a first plan on their own; a full hint (every
+decision and every auxiliary variable: loads, week loads, true rest days, the peak week)
+gives them one at once. The heuristic plan (hint.py) and a re-plan's previous plan
+(replan.py) both warm-start through `warm_start`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from worker.engine.model.container import PlanModel, strength_may_join
+
+
+@dataclass(frozen=True)
+class DayChoice:
+    """A day's sessions as the model sees them: primary code, extra easy runs, strength."""
+
+    primary: str
+    doubles: tuple[str, ...] = ()
+    strength: bool = False
+
+
+def warm_start(pm: PlanModel, choices: Mapping[int, DayChoice]) -> dict[int, DayChoice]:
+    """Hint every variable of the days in `choices`, and the aggregates they complete.
+
+    A choice the day cannot hold is repaired: a session no longer offered that day becomes
+    rest, a double not offered is dropped, strength stays only beside a partner it may
+    join. Lived days (a re-plan) are facts and race days constants: neither is hinted, but
+    their loads count in the week loads. Returns the choices as hinted."""
+    m = pm.model
+    rest = pm.catalogue.rest.code
+    strength_load = pm.catalogue.strength.load if pm.catalogue.strength else 0
+    loads: dict[int, int] = {}
+    hinted: dict[int, DayChoice] = {}
+    for day in pm.days:
+        d = day.index
+        if pm.fixed is not None and pm.fixed.covers(d):
+            loads[d] = pm.fixed.load(d)
+            continue
+        if day.race is not None:  # the race is a shared constant: hint its load only
+            loads[d] = sum(pm.sessions[c].load for c in pm.primary[d])
+            m.add_hint(pm.load[d], loads[d])
+            continue
+        if d not in choices:
+            continue
+        choice = choices[d]
+        primary = choice.primary if choice.primary in pm.primary[d] else rest
+        doubles = tuple(c for c in choice.doubles if c in pm.doubles[d])
+        s = pm.strength[d]
+        strength = s is not None and choice.strength and strength_may_join(pm.sessions[primary])
+        for code, lit in pm.primary[d].items():
+            m.add_hint(lit, code == primary)
+        for code, lit in pm.doubles[d].items():
+            m.add_hint(lit, code in doubles)
+        if s is not None:
+            m.add_hint(s, strength)
+        loads[d] = pm.sessions[primary].load + sum(pm.sessions[c].load for c in doubles)
+        loads[d] += strength_load if strength else 0
+        m.add_hint(pm.load[d], loads[d])
+        hinted[d] = DayChoice(primary, doubles, strength)
+    week_loads: dict[int, int] = {}
+    for week in pm.calendar.weeks:
+        if all(d in loads for d in week.days):
+            week_loads[week.number] = sum(loads[d] for d in week.days)
+            if pm.week_load[week.number].index not in pm.settled:
+                m.add_hint(pm.week_load[week.number], week_loads[week.number])
+    for d, var in pm.true_rest.items():
+        if d in hinted:
+            m.add_hint(var, hinted[d].primary == rest and not hinted[d].strength)
+    training = [w.number for w in pm.calendar.weeks if w.full and not w.has_taper]
+    if pm.peak_week_load is not None and all(w in week_loads for w in training):
+        m.add_hint(pm.peak_week_load, max(week_loads[w] for w in training))
+    return hinted
