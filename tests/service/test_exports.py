@@ -9,9 +9,9 @@ import httpx
 import icalendar
 import pytest
 
-from tests.chart_checks import check_svg_chart
 from tests.service.conftest import Stack
 from tests.service.helpers import create_runner, events_until_terminal, generate, short_plan
+from tests.shared.exports.chart_checks import check_svg_chart
 
 
 @pytest.fixture(scope="module")
