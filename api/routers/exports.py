@@ -65,7 +65,8 @@ def _responses(formats: Mapping[str, ExportFormat[Any]], what: str) -> dict[int 
 
 
 def _extension(formats: Mapping[str, ExportFormat[Any]]) -> Any:
-    return Path(description=f"the file's extension: {extensions(formats)}")
+    names = ", ".join(f.extension for f in formats.values())
+    return Path(description=f"the file's extension, without the dot: one of {names}")
 
 
 @router.get(

@@ -43,8 +43,5 @@ def test_the_key_names_the_plan_in_the_calendar(handmade_plan: PlanResult) -> No
 
 def test_listing_the_formats_does_not_import_matplotlib() -> None:
     """The API imports the registry at start; matplotlib loads with the first chart only."""
-    code = (
-        "import sys, api.routers.exports, worker.cli.plan; "
-        "sys.exit('matplotlib' in sys.modules)"
-    )
+    code = "import sys, api.routers.exports, worker.cli.plan; sys.exit('matplotlib' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
