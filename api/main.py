@@ -84,7 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=[API_KEY_HEADER, "Content-Type", "Idempotency-Key", "Last-Event-ID"],
         )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    # Before the plans router, which would take `<plan_id>.ics` for a plan id.
+    # Before the plans router, which would take `<plan_id>.<extension>` for a plan id.
     app.include_router(exports.router)
     app.include_router(web.router)
     routers = (health.router, runners.router, schemas.router, plans.router, jobs.router)

@@ -1,4 +1,6 @@
-"""A plan as files: its calendar (`.ics`) and its fitness/fatigue/form chart (`chart.svg`).
+"""A plan as files, in every format of `shared.exports.registry`: the plan itself at
+`/training-plans/{plan_id}.{extension}` (`.ics`, `.csv`, `.json`, `.txt`) and its
+fitness/fatigue/form chart at `/training-plans/{plan_id}/chart.{extension}` (`.svg`, `.png`).
 
 Registered before the plans router: `/training-plans/{plan_id}` would otherwise take
 `/training-plans/<id>.ics` as a plan id.
@@ -6,60 +8,101 @@ Registered before the plans router: `/training-plans/{plan_id}` would otherwise 
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Path, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.errors import COMMON_ERRORS, error
+from api.errors import COMMON_ERRORS, ApiError, error
 from api.routers.plans import get_training_plan
 from shared.documents import TrainingPlan
-from shared.ics import render_ics
-from shared.planning import PlanDay
+from shared.exports.registry import (
+    CHART_FORMATS,
+    PLAN_FORMATS,
+    Content,
+    ExportFormat,
+    by_extension,
+    extensions,
+)
+from shared.planning import PlanDay, PlanResult
 
 router = APIRouter(tags=["training plans"], responses=COMMON_ERRORS)
 
-# The plan as `GET /training-plans/{plan_id}` answers it (same tenant check, same days).
+# The plan as `GET /training-plans/{plan_id}` answers it (same tenant check, same days,
+# same `?version=`).
 Plan = Annotated[TrainingPlan, Depends(get_training_plan)]
 
 
-def _days(plan: TrainingPlan) -> list[PlanDay]:
-    return [PlanDay.model_validate(d.model_dump()) for d in plan.days]
+def _result(plan: TrainingPlan) -> PlanResult:
+    """The stored plan as the renderers take it (a succeeded solve: no conflicts)."""
+    summary = plan.summary
+    return PlanResult(
+        status=summary.status,
+        objective=summary.objective,
+        bound=summary.bound,
+        gap=summary.gap,
+        solve_seconds=summary.solve_seconds,
+        start=summary.start,
+        race_date=summary.race_date,
+        days=[PlanDay.model_validate(d.model_dump()) for d in plan.days],
+    )
+
+
+def _format(formats: Mapping[str, ExportFormat[Content]], extension: str) -> ExportFormat[Content]:
+    found = by_extension(formats, extension)
+    if found is None:
+        raise ApiError(404, f"no export format {extension!r}: use {extensions(formats)}")
+    return found
+
+
+def _responses(formats: Mapping[str, ExportFormat[Any]], what: str) -> dict[int | str, Any]:
+    content: dict[str, Any] = {f.media_type: {} for f in formats.values()}
+    return {
+        200: {"content": content, "description": what},
+        404: error("unknown plan, version or format"),
+    }
+
+
+def _extension(formats: Mapping[str, ExportFormat[Any]]) -> Any:
+    names = ", ".join(f.extension for f in formats.values())
+    return Path(description=f"the file's extension, without the dot: one of {names}")
 
 
 @router.get(
-    "/training-plans/{plan_id}.ics",
+    "/training-plans/{plan_id}.{extension}",
     response_class=Response,
-    responses={
-        200: {"content": {"text/calendar": {}}, "description": "one event per session"},
-        404: error("unknown plan"),
-    },
+    responses=_responses(PLAN_FORMATS, "the plan as a file"),
 )
-async def training_plan_calendar(plan: Plan) -> Response:
-    """The plan as an iCalendar file: one all-day event per session, with its definition
-    and duration. Re-downloading updates the same events (stable UIDs)."""
-    text = render_ics(_days(plan), race_date=plan.summary.race_date, plan_key=plan.plan_id)
+async def training_plan_file(
+    plan: Plan, extension: Annotated[str, _extension(PLAN_FORMATS)]
+) -> Response:
+    """The plan as a file: `.ics` (one all-day event per session, with its definition and
+    duration; re-downloading updates the same events), `.csv` (one row per date and slot),
+    `.json` (the CLI's `--format json` object), `.txt` (the CLI's table)."""
+    fmt = _format(PLAN_FORMATS, extension)
     return Response(
-        content=text,
-        media_type="text/calendar; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="training-plan-{plan.plan_id}.ics"'},
+        content=fmt.render(_result(plan), plan.plan_id),
+        media_type=fmt.media_type,
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="training-plan-{plan.plan_id}.{fmt.extension}"'
+            )
+        },
     )
 
 
 @router.get(
-    "/training-plans/{plan_id}/chart.svg",
+    "/training-plans/{plan_id}/chart.{extension}",
     response_class=Response,
-    responses={
-        200: {"content": {"image/svg+xml": {}}, "description": "CTL, ATL, TSB and daily load"},
-        404: error("unknown plan"),
-    },
+    responses=_responses(CHART_FORMATS, "CTL, ATL, TSB and daily load"),
 )
-async def training_plan_chart(plan: Plan) -> Response:
+async def training_plan_chart(
+    plan: Plan, extension: Annotated[str, _extension(CHART_FORMATS)]
+) -> Response:
     """Fitness (CTL), fatigue (ATL) and form (TSB) by day over the daily load, race day
-    marked (SVG)."""
-    from shared.chart import MEDIA_TYPES, render_chart  # matplotlib: loaded on first use
-
-    svg = await run_in_threadpool(
-        render_chart, _days(plan), race_date=plan.summary.race_date, fmt="svg"
-    )
-    return Response(content=svg, media_type=MEDIA_TYPES["svg"])
+    marked (`.svg` or `.png`)."""
+    fmt = _format(CHART_FORMATS, extension)
+    # Drawing takes a moment (and a lock): off the event loop.
+    content = await run_in_threadpool(fmt.render, _result(plan), plan.plan_id)
+    return Response(content=content, media_type=fmt.media_type)

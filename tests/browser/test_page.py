@@ -16,9 +16,9 @@ import httpx
 import icalendar
 from playwright.sync_api import Page, Route, expect
 
-from tests.chart_checks import check_svg_chart
 from tests.service.helpers import events_until_terminal, next_monday
 from tests.service.stack import Stack
+from tests.shared.exports.chart_checks import check_svg_chart
 
 DONE = "#tp-chart svg, #tp-conflicts:not([hidden]), #tp-error:not([hidden])"
 

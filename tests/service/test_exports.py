@@ -1,17 +1,32 @@
-"""A generated plan as files (calendar, chart) and the web page's static files, over HTTP."""
+"""A generated plan as files (calendar, csv, json, table, chart) and the web page's static
+files, over HTTP. Each file is read back by an independent reader and compared to the days
+that `GET /training-plans/{plan_id}` serves."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from datetime import date, timedelta
 from typing import Any
 
 import httpx
 import icalendar
 import pytest
+from PIL import Image
 
-from tests.chart_checks import check_svg_chart
 from tests.service.helpers import create_runner, events_until_terminal, generate, short_plan
 from tests.service.stack import Stack
+from tests.shared.exports.chart_checks import check_svg_chart, png_size
+
+# Every file of a plan: its formats and its charts.
+SUFFIXES = [".ics", ".csv", ".json", ".txt", "/chart.svg", "/chart.png"]
+# The fields of a day in the csv columns and the JSON days (the CLI's --format json).
+DAY_FIELDS = [
+    *("date", "slot", "week_number", "day_of_week", "phase", "is_recovery_week"),
+    *("is_training_day", "session_code", "session_type", "intensity", "sport"),
+    *("duration_min", "load", "ctl", "atl", "tsb", "session_definition"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +80,7 @@ def test_chart_svg_draws_the_plan_days(api: httpx.Client, plan: dict[str, Any]) 
     )
 
 
-@pytest.mark.parametrize("suffix", [".ics", "/chart.svg"])
+@pytest.mark.parametrize("suffix", SUFFIXES)
 def test_exports_are_tenant_scoped(
     api: httpx.Client, stack: Stack, plan: dict[str, Any], suffix: str
 ) -> None:
@@ -94,7 +109,7 @@ def test_page_and_static_files_need_no_key(stack: Stack) -> None:
         assert response.status_code == 404 and response.json()["detail"]
 
 
-@pytest.mark.parametrize("suffix", [".ics", "/chart.svg"])
+@pytest.mark.parametrize("suffix", SUFFIXES)
 def test_exports_take_the_plan_routes_version(
     api: httpx.Client, plan: dict[str, Any], suffix: str
 ) -> None:
@@ -104,3 +119,80 @@ def test_exports_take_the_plan_routes_version(
     assert missing.status_code == 404 and "version" in missing.json()["detail"]
     unknown = api.get(url, params={"format": "pdf"})
     assert unknown.status_code == 422 and "format" in unknown.json()["detail"]
+
+
+def _file(api: httpx.Client, plan: dict[str, Any], suffix: str, media: str) -> httpx.Response:
+    response = api.get(f"/training-plans/{plan['plan_id']}{suffix}")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith(media)
+    return response
+
+
+def test_csv_has_one_row_per_plan_day(api: httpx.Client, plan: dict[str, Any]) -> None:
+    response = _file(api, plan, ".csv", "text/csv")
+    assert f"training-plan-{plan['plan_id']}.csv" in response.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert list(rows[0]) == DAY_FIELDS
+    assert len(rows) == len(plan["days"]) > 0
+    for row, day in zip(rows, plan["days"], strict=True):
+        for field in DAY_FIELDS:
+            value = day[field]
+            if isinstance(value, bool):
+                assert row[field] == str(value).lower(), field
+            elif isinstance(value, float):
+                assert abs(float(row[field]) - value) < 1e-3, field
+            elif isinstance(value, int):
+                assert int(row[field]) == value, field
+            else:
+                assert row[field] == value, field
+
+
+def test_json_is_the_cli_object_of_the_plan_days(api: httpx.Client, plan: dict[str, Any]) -> None:
+    doc = json.loads(_file(api, plan, ".json", "application/json").content)
+    summary = plan["summary"]
+    for key in ("status", "objective", "bound", "gap", "solve_seconds", "start", "race_date"):
+        assert doc[key] == summary[key], key
+    assert doc["model"] == "banister" and doc["conflicts"] == []
+    assert [list(d) for d in doc["days"]] == [DAY_FIELDS] * len(plan["days"])
+    assert doc["days"] == [{f: d[f] for f in DAY_FIELDS} for d in plan["days"]]
+
+
+def test_txt_is_the_cli_table_of_the_plan_days(api: httpx.Client, plan: dict[str, Any]) -> None:
+    text = _file(api, plan, ".txt", "text/plain").text
+    lines = text.splitlines()
+    summary = plan["summary"]
+    assert lines[0].startswith(f"Plan {summary['start']} to {summary['race_date']}")
+    weeks = {d["week_number"] for d in plan["days"]}
+    assert sum(1 for line in lines if line.startswith("Week ")) == len(weeks)
+    assert sum(1 for line in lines if line.startswith("  ")) == len(plan["days"])
+    for day in plan["days"]:
+        if day["slot"] == 0:
+            assert day["date"] in text
+    assert lines[-1].startswith(summary["status"])
+
+
+def test_chart_png_is_an_image_of_the_lines(api: httpx.Client, plan: dict[str, Any]) -> None:
+    data = _file(api, plan, "/chart.png", "image/png").content
+    width, height = png_size(data)
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    assert image.size == (width, height) and width > height > 0
+
+
+@pytest.mark.parametrize("suffix", [".pdf", ".ICS", "/chart.pdf", "/chart.csv"])
+def test_an_unknown_format_is_a_404(
+    api: httpx.Client, stack: Stack, plan: dict[str, Any], suffix: str
+) -> None:
+    url = f"/training-plans/{plan['plan_id']}{suffix}"
+    response = api.get(url)
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("application/json")
+    assert "format" in response.json()["detail"]
+    assert httpx.get(stack.base_url + url).status_code == 401  # the key is checked first
+
+
+def test_the_plan_route_still_answers_beside_the_files(
+    api: httpx.Client, plan: dict[str, Any]
+) -> None:
+    response = api.get(f"/training-plans/{plan['plan_id']}")
+    assert response.status_code == 200 and response.json()["days"] == plan["days"]

@@ -14,22 +14,22 @@ import threading
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from shared.planning import DISTANCES, PlanRequest, PlanResult, SolveProgress
-from worker.cli.formats import (
-    FORMATS,
-    WEEKDAYS,
-    ProgressBar,
-    is_session,
-    summary_line,
+from shared.exports.registry import (
+    CHART_FORMATS,
+    PLAN_FORMATS,
+    ExportFormat,
+    by_extension,
+    extensions,
 )
+from shared.exports.summary import is_session, summary_line
+from shared.exports.table import WEEKDAYS
+from shared.planning import DISTANCES, PlanRequest, PlanResult, SolveProgress
 from worker.cli.planfile import render_with_request
-
-if TYPE_CHECKING:  # shared.chart imports matplotlib: only when a chart is drawn
-    from shared.chart import ChartFormat
+from worker.cli.progress_bar import ProgressBar
 
 R = TypeVar("R")
 EXIT_OK, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_INTERNAL = 0, 1, 2, 3, 70
@@ -104,7 +104,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--time-limit", type=float, metavar="S", help="solver time limit (s)")
     p.add_argument("--gap-limit", type=float, metavar="G", help="stop at this relative gap")
     p.add_argument("--workers", type=int, metavar="N", help="CP-SAT search workers")
-    p.add_argument("--format", choices=FORMATS, default="table")
+    p.add_argument("--format", choices=list(PLAN_FORMATS), default="table")
     p.add_argument("--out", type=Path, metavar="FILE", help="write here instead of stdout")
     add_chart_flag(p)
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar or notes")
@@ -117,27 +117,24 @@ def add_chart_flag(p: argparse.ArgumentParser) -> None:
         "--chart",
         type=Path,
         metavar="FILE",
-        help="also draw the fitness/fatigue/form chart (.png or .svg)",
+        help=f"also draw the fitness/fatigue/form chart ({extensions(CHART_FORMATS)})",
     )
 
 
-def _chart_format(path: Path) -> ChartFormat | None:
-    suffix = path.suffix.lower().lstrip(".")
-    return "svg" if suffix == "svg" else "png" if suffix == "png" else None
+def _chart_format(path: Path) -> ExportFormat[bytes] | None:
+    return by_extension(CHART_FORMATS, path.suffix.lower().lstrip("."))
 
 
 def chart_problems(args: argparse.Namespace) -> list[str]:
     """Checked before solving: a bad chart name should not cost a solve."""
     chart: Path | None = getattr(args, "chart", None)
     if chart is not None and _chart_format(chart) is None:
-        return [f"--chart: {chart} must end in .png or .svg"]
+        return [f"--chart: {chart} must end in {extensions(CHART_FORMATS)}"]
     return []
 
 
 def _write_chart(result: PlanResult, path: Path) -> None:
-    from shared.chart import render_chart  # deferred: matplotlib takes a moment to import
-
-    data = render_chart(result.days, race_date=result.race_date, fmt=_chart_format(path) or "png")
+    data = (_chart_format(path) or CHART_FORMATS["png"]).render(result, None)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
 

@@ -14,9 +14,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from shared.exports.registry import render
 from shared.planning import PlanDay, PlanRequest, PlanResult
 from shared.submission import describe
-from worker.cli.formats import render
 
 
 class PlanFileError(ValueError):

@@ -24,6 +24,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from shared.exports.registry import PLAN_FORMATS
+from shared.exports.table import render_table
 from shared.planning import Race, SolveProgress
 from shared.replanning import (
     DoneActivity,
@@ -33,7 +35,6 @@ from shared.replanning import (
     derive_load,
 )
 from shared.submission import describe
-from worker.cli.formats import FORMATS, render_table
 from worker.cli.plan import (
     _date_list,
     _fail,
@@ -89,7 +90,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--no-hint", action="store_true", help="do not warm-start from the plan")
     p.add_argument("--time-limit", type=float, metavar="S", help="solver time limit (s)")
     p.add_argument("--gap-limit", type=float, metavar="G", help="stop at this relative gap")
-    p.add_argument("--format", choices=FORMATS, default="table")
+    p.add_argument("--format", choices=list(PLAN_FORMATS), default="table")
     p.add_argument("--out", type=Path, metavar="FILE", help="write here instead of stdout")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar or notes")
     p.set_defaults(func=run)

@@ -2,9 +2,10 @@
 load bars, race day marked.
 
 Used by the CLI (`trainplan plan --chart FILE`) and the API
-(`GET /training-plans/{id}/chart.svg`). Drawn with matplotlib's object API on the Agg
-canvas (no pyplot, no display, no global backend switch). The SVG's groups carry ids (`ctl`, `atl`, `tsb`,
-`load-<date>`, `race-day`) so a test or a stylesheet can find each series.
+(`GET /training-plans/{id}/chart.svg`) through `shared.exports.registry`, which imports this
+module (and so matplotlib) only when a chart is drawn. Drawn with matplotlib's object API on
+the Agg canvas (no pyplot, no display, no global backend switch). The SVG's groups carry ids
+(`ctl`, `atl`, `tsb`, `load-<date>`, `race-day`) so a test or a stylesheet can find each series.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Literal, get_args
 
 from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -24,8 +25,6 @@ from matplotlib.figure import Figure
 from shared.planning import PlanDay
 
 ChartFormat = Literal["png", "svg"]
-CHART_FORMATS: tuple[ChartFormat, ...] = ("png", "svg")
-MEDIA_TYPES: dict[ChartFormat, str] = {"png": "image/png", "svg": "image/svg+xml"}
 
 # The same colours as the web page (api/static/style.css).
 COLORS = {
@@ -120,8 +119,8 @@ def render_chart(
     days: Sequence[PlanDay], *, race_date: date, fmt: ChartFormat, title: str | None = None
 ) -> bytes:
     """The chart as PNG or SVG bytes. Raises ValueError for a plan without days."""
-    if fmt not in CHART_FORMATS:
-        raise ValueError(f"chart format {fmt!r}: use one of {', '.join(CHART_FORMATS)}")
+    if fmt not in get_args(ChartFormat):
+        raise ValueError(f"chart format {fmt!r}: use one of {', '.join(get_args(ChartFormat))}")
     series = daily_series(days)
     if not series:
         raise ValueError("the plan has no days to chart")

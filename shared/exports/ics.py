@@ -5,15 +5,11 @@ Used by the CLI (`trainplan plan --format ics`) and the API (`GET /training-plan
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+import hashlib
+from datetime import UTC, datetime, timedelta
 
-from shared.planning import PlanDay
-
-
-def is_session(day: PlanDay) -> bool:
-    """A row that is something to do (rest rows are not calendar events)."""
-    return day.intensity != "rest"
+from shared.exports.summary import is_session
+from shared.planning import PlanDay, PlanResult
 
 
 def _text(value: str) -> str:
@@ -53,11 +49,17 @@ def event_description(day: PlanDay) -> str:
     return f"{definition}\n{detail}"
 
 
-def render_ics(
-    days: Sequence[PlanDay], *, race_date: date, plan_key: str, now: datetime | None = None
-) -> str:
-    """The calendar text (CRLF line endings). `plan_key` makes the UIDs: the same key on a
-    re-export updates the same events in a calendar app instead of adding copies."""
+def plan_key(result: PlanResult) -> str:
+    """Identifies the plan (not one solve of it) when it has no id, as a CLI plan file."""
+    raw = f"{result.model}|{result.start.isoformat()}|{result.race_date.isoformat()}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def render_ics(result: PlanResult, key: str | None = None, now: datetime | None = None) -> str:
+    """The calendar text (CRLF line endings). `key` (the plan's id; default `plan_key`)
+    makes the UIDs: the same key on a re-export updates the same events in a calendar app
+    instead of adding copies."""
+    key = plan_key(result) if key is None else key
     stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = [
         "BEGIN:VCALENDAR",
@@ -65,14 +67,14 @@ def render_ics(
         "PRODID:-//trainplan//trainplan plan//EN",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{_text(f'Training plan to {race_date:%Y-%m-%d}')}",
+        f"X-WR-CALNAME:{_text(f'Training plan to {result.race_date:%Y-%m-%d}')}",
     ]
-    for day in days:
+    for day in result.days:
         if not is_session(day):
             continue
         lines += [
             "BEGIN:VEVENT",
-            f"UID:{day.date:%Y%m%d}-{day.slot}-{plan_key}@trainplan",
+            f"UID:{day.date:%Y%m%d}-{day.slot}-{key}@trainplan",
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{day.date:%Y%m%d}",
             f"DTEND;VALUE=DATE:{day.date + timedelta(days=1):%Y%m%d}",

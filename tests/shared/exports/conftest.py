@@ -1,4 +1,4 @@
-"""Fixtures for the CLI tests: a hand-built plan for renderer tests (no solver needed)."""
+"""Fixtures for the renderer tests: a hand-built plan (no solver needed)."""
 
 from __future__ import annotations
 

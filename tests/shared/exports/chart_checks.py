@@ -1,4 +1,4 @@
-"""Checks of a chart drawn by `shared.chart` against the plan days it was drawn from.
+"""Checks of a chart drawn by `shared.exports.chart` against the plan days it was drawn from.
 
 Shared by the CLI, API and browser tests. The SVG is read back as geometry: each series must
 have one vertex per date, at equally spaced x, with y an affine image of the values

@@ -1,0 +1,58 @@
+"""A plan as the JSON object of DESIGN.md section 5 (`trainplan plan --format json`)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from shared.planning import PlanResult
+
+# Field order of each JSON day (and the csv columns): the DESIGN.md section 5 fields first.
+DAY_FIELDS = (
+    "date",
+    "slot",
+    "week_number",
+    "day_of_week",
+    "phase",
+    "is_recovery_week",
+    "is_training_day",
+    "session_code",
+    "session_type",
+    "intensity",
+    "sport",
+    "duration_min",
+    "load",
+    "ctl",
+    "atl",
+    "tsb",
+    "session_definition",
+)
+
+
+def to_json_dict(result: PlanResult) -> dict[str, Any]:
+    """The DESIGN.md section 5 object: status, objective, bound, gap, solve_seconds, model,
+    days (one per date and slot), conflicts (non-empty when INFEASIBLE), plus a few extras."""
+    return {
+        "status": result.status,
+        "objective": result.objective,
+        "bound": result.bound,
+        "gap": result.gap,
+        "solve_seconds": result.solve_seconds,
+        "first_solution_seconds": result.first_solution_seconds,
+        "model": result.model,
+        "start": result.start.isoformat(),
+        "race_date": result.race_date.isoformat(),
+        "cancelled": result.cancelled,
+        "conflicts": list(result.conflicts),
+        "days": [{f: getattr(d, f) for f in DAY_FIELDS} for d in result.days],
+    }
+
+
+def render_json(result: PlanResult) -> str:
+    def default(value: object) -> str:
+        if isinstance(value, date):
+            return value.isoformat()
+        raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+    return json.dumps(to_json_dict(result), indent=2, default=default) + "\n"
