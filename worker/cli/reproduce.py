@@ -64,7 +64,7 @@ def cs358_json(result: Cs358Result) -> dict[str, Any]:
 
 
 def run_cs358(args: argparse.Namespace) -> int:
-    from worker.engine.investment import solve_cs358
+    from worker.reproduce.cs358 import solve_cs358
 
     try:
         req = Cs358Request(
@@ -97,7 +97,7 @@ def tri_json(result: TriResult) -> dict[str, Any]:
 
 
 def run_trischedule(args: argparse.Namespace) -> int:
-    from worker.engine.triathlon import solve_trischedule
+    from worker.reproduce.trischedule import solve_trischedule
 
     try:
         req = TriRequest(

@@ -36,7 +36,7 @@ from shared.reproduce import (
     TriWeek,
     TriWorkout,
 )
-from worker.engine.investment import status_of
+from worker.reproduce.cs358 import status_of
 
 FIT_SCALE = 1000  # fitness arithmetic in thousandths
 FAT_SCALE = 100  # fatigue weights in hundredths
