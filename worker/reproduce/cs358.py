@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from shared.reproduce import Cs358Day, Cs358Request, Cs358Result, SolveStatus
+from worker.engine.parameters import LP_SUBSOLVERS, configure_base
 
 SCALE = 4  # fitness units per model unit: 1.25·i·SCALE is an integer
 KINDS = ("easy", "medium", "hard", "strength", "off")
@@ -500,18 +501,14 @@ def solver_parameters(time_limit_s: float, workers: int, days: int) -> cp_model.
     short plans a single `max_lp`-like worker (linearization_level 2) is quicker.
     """
     solver = cp_model.CpSolver()
+    configure_base(solver, workers, time_limit_s)
     p = solver.parameters
-    p.max_time_in_seconds = time_limit_s
     p.log_search_progress = False
     if workers == 1 or days <= SMALL_PLAN_DAYS:
         p.num_workers = 1
         p.linearization_level = 2
     elif workers == 2:
-        p.num_workers = 2
-        p.subsolvers.append("max_lp")
-        p.subsolvers.append("default_lp")
-    else:
-        p.num_workers = workers
+        p.subsolvers.extend(LP_SUBSOLVERS)
     return solver
 
 

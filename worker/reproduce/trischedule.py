@@ -36,6 +36,7 @@ from shared.reproduce import (
     TriWeek,
     TriWorkout,
 )
+from worker.engine.parameters import configure_base
 from worker.reproduce.cs358 import status_of
 
 FIT_SCALE = 1000  # fitness arithmetic in thousandths
@@ -353,8 +354,7 @@ def solver_parameters(time_limit_s: float, workers: int) -> cp_model.CpSolver:
     """Default portfolio: its LNS workers improve the greedy hint; LP-only workers were
     measured to drop the hint and stall (2 cores, 30 s: 248 vs 355 summed fitness)."""
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit_s
-    solver.parameters.num_workers = workers
+    configure_base(solver, workers, time_limit_s)
     solver.parameters.relative_gap_limit = 1e-4
     return solver
 
