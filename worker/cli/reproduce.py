@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, Protocol, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from shared.reproduce import (
     SPORTS,
@@ -71,24 +71,30 @@ class _Result(Protocol):
     status: SolveStatus
 
 
-_RequestT = TypeVar("_RequestT")
+_RequestT = TypeVar("_RequestT", bound=BaseModel)
 _ResultT = TypeVar("_ResultT", bound=_Result)
 
 
 def _run(
-    as_json: bool,
-    request: Callable[[], _RequestT],
+    args: argparse.Namespace,
+    request_type: type[_RequestT],
+    options: tuple[str, ...],
     solve: Callable[[_RequestT], _ResultT],
     to_json: Callable[[_ResultT], dict[str, Any]],
     print_text: Callable[[_ResultT], None],
 ) -> int:
-    """Validate the request (exit 2 with the reasons), solve it, print the result."""
+    """Build the request from the seed's `options` (named as its fields) and the shared
+    --time-limit and --workers (exit 2 with the reasons), solve it, print the result."""
     try:
-        req = request()
+        req = request_type(
+            **{name: getattr(args, name) for name in options},
+            time_limit_s=args.time_limit,
+            workers=args.workers,
+        )
     except ValidationError as exc:
         return _invalid(exc)
     result = solve(req)
-    if as_json:
+    if args.json:
         print(json.dumps(to_json(result)))
     else:
         print_text(result)
@@ -111,21 +117,13 @@ def _print_cs358(result: Cs358Result) -> None:
         print(f"day {d.day:4d}  {'+'.join(kinds) or '-':20s} fitness {d.fitness:g}")
 
 
+_CS358_OPTIONS = ("days", "rest_days", "baseline", "races", "max_runs_per_day")
+
+
 def run_cs358(args: argparse.Namespace) -> int:
     from worker.reproduce.cs358 import solve_cs358
 
-    def request() -> Cs358Request:
-        return Cs358Request(
-            days=args.days,
-            rest_days=args.rest_days,
-            baseline=args.baseline,
-            races=args.races,
-            max_runs_per_day=args.max_runs_per_day,
-            time_limit_s=args.time_limit,
-            workers=args.workers,
-        )
-
-    return _run(args.json, request, solve_cs358, cs358_json, _print_cs358)
+    return _run(args, Cs358Request, _CS358_OPTIONS, solve_cs358, cs358_json, _print_cs358)
 
 
 def tri_json(result: TriResult) -> dict[str, Any]:
@@ -144,16 +142,10 @@ def _print_trischedule(result: TriResult) -> None:
         print(f"week {w.week_number:2d} {w.phase:5s} {w.hours:5.2f}/{w.hours_cap:5.2f} h  {fit}")
 
 
+_TRI_OPTIONS = ("start", "race_date", "weekly_hours")
+
+
 def run_trischedule(args: argparse.Namespace) -> int:
     from worker.reproduce.trischedule import solve_trischedule
 
-    def request() -> TriRequest:
-        return TriRequest(
-            start=args.start,
-            race_date=args.race_date,
-            weekly_hours=args.weekly_hours,
-            time_limit_s=args.time_limit,
-            workers=args.workers,
-        )
-
-    return _run(args.json, request, solve_trischedule, tri_json, _print_trischedule)
+    return _run(args, TriRequest, _TRI_OPTIONS, solve_trischedule, tri_json, _print_trischedule)

@@ -536,13 +536,11 @@ def solve_cs358(req: Cs358Request, progress: ProgressCallback | None = None) -> 
     model, x = to_cp_model(form)
     solver = solver_parameters(req.time_limit_s, req.workers, req.days)
     outcome = solve_model(model, solver, SCALE, progress)
+    races = list(data.race_days)
     found = outcome.objective
     if found is None:
         return Cs358Result(
-            status=outcome.status,
-            solve_seconds=outcome.seconds,
-            race_days=list(data.race_days),
-            request=req,
+            status=outcome.status, solve_seconds=outcome.seconds, race_days=races, request=req
         )
     plan = [{kind: int(solver.value(x[var(kind, i)])) for kind in KINDS} for i in data.day_range]
     bonus_days = [d for k, d in enumerate(data.bonus_days, start=1) if solver.value(x[var("b", k)])]
@@ -560,7 +558,7 @@ def solve_cs358(req: Cs358Request, progress: ProgressCallback | None = None) -> 
         gap=found.gap,
         solve_seconds=outcome.seconds,
         days=days,
-        race_days=list(data.race_days),
+        race_days=races,
         bonus_days=bonus_days,
         request=req,
     )
