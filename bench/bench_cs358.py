@@ -1,6 +1,6 @@
 """CS358 instances: our CP-SAT model against HiGHS and GLPK on the same MIP, in one run.
 
-Each instance is built once as solver-neutral rows (`worker.engine.investment`), solved by
+Each instance is built once as solver-neutral rows (`worker.reproduce.cs358`), solved by
 CP-SAT in this process, and written as a CPLEX-LP file that HiGHS (`highspy`) and, when on
 PATH, GLPK's `glpsol` solve in child processes (highspy and ortools cannot share a process:
 their bundled HiGHS builds clash). All three get the identical formulation (the tight one,
@@ -105,7 +105,7 @@ def run_glpk(lp: Path, limit: float, constant: int, scale: int) -> dict[str, Any
 
 def run_cpsat(n: int, d: int, limit: float) -> tuple[dict[str, Any], Any]:
     from shared.reproduce import Cs358Request
-    from worker.engine.investment import (
+    from worker.reproduce.cs358 import (
         InvestmentData,
         build_formulation,
         solver_parameters,
@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for n, d in wanted:
-            from worker.engine.investment import to_lp
+            from worker.reproduce.cs358 import to_lp
 
             ours, form = run_cpsat(n, d, args.limit)
             lp = Path(tmp) / f"cs358_{n}_{d}.lp"

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import threading
 
+from ortools.sat.python import cp_model
+
 from shared.planning import SolveProgress
 from tests.engine.conftest import request_for
 from worker.engine import solve
+from worker.engine.progress import SolutionProgress, relative_gap
 
 
 def test_progress_reports_improving_solutions_with_consistent_gap() -> None:
@@ -51,3 +54,55 @@ def test_cancel_before_any_plan_reports_cancelled() -> None:
     result = solve(request_for("marathon", 30, time_limit_s=300, gap_limit=0.0), cancel=cancel)
     assert result.cancelled
     assert result.solve_seconds < 60
+
+
+def _enumerate(model: cp_model.CpModel, callback: SolutionProgress) -> cp_model.CpSolver:
+    """Every solution of `model` goes through `callback` (one worker, no objective)."""
+    solver = cp_model.CpSolver()
+    solver.parameters.enumerate_all_solutions = True
+    solver.parameters.num_workers = 1
+    solver.solve(model, callback)
+    return solver
+
+
+def test_throttling_counts_every_solution_but_reports_only_the_first() -> None:
+    model = cp_model.CpModel()
+    model.new_int_var(0, 4, "x")
+    seen: list[SolveProgress] = []
+    callback = SolutionProgress(seen.append, 1, throttle_s=3600)
+    assert callback.first_solution_s is None
+    _enumerate(model, callback)
+    assert callback.solutions == 5
+    assert [p.solutions for p in seen] == [1]
+    assert callback.first_solution_s is not None and callback.first_solution_s >= 0
+
+
+def test_unthrottled_reports_every_solution_in_scaled_units() -> None:
+    model = cp_model.CpModel()
+    x = model.new_int_var(0, 3, "x")
+    model.maximize(4 * x)
+    seen: list[SolveProgress] = []
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    callback = SolutionProgress(seen.append, 4)
+    assert solver.solve(model, callback) == cp_model.OPTIMAL
+    assert len(seen) == callback.solutions >= 1
+    assert (seen[-1].objective, seen[-1].bound, seen[-1].gap) == (3.0, 3.0, 0.0)
+
+
+def test_a_set_cancel_stops_at_the_first_solution_without_reporting() -> None:
+    model = cp_model.CpModel()
+    model.new_int_var(0, 99, "x")
+    seen: list[SolveProgress] = []
+    cancel = threading.Event()
+    cancel.set()
+    callback = SolutionProgress(seen.append, 1, cancel=cancel)
+    _enumerate(model, callback)
+    assert callback.solutions == 1
+    assert seen == []
+
+
+def test_relative_gap_divides_by_the_objective_but_never_by_less_than_the_floor() -> None:
+    assert relative_gap(50.0, 60.0) == 0.2
+    assert relative_gap(0.5, 1.0) == 0.5  # plans: at least 1.0
+    assert relative_gap(0.5, 1.0, floor=1e-9) == 1.0

@@ -6,7 +6,7 @@ import pytest
 
 from shared.reproduce import Cs358Request
 from tests.reproduce.rules import cs358_violations, races_of
-from worker.engine.investment import InvestmentData, build_formulation, solve_cs358, to_lp
+from worker.reproduce.cs358 import InvestmentData, build_formulation, solve_cs358, to_lp
 
 
 def _check(req: Cs358Request) -> float:

@@ -8,7 +8,7 @@ from importlib.resources import files
 import pytest
 
 from shared.reproduce import SEED_TRI_FINAL_FITNESS, SPORTS, TriRequest, TriResult, TriWorkout
-from worker.engine.triathlon import load_catalogue, solve_trischedule
+from worker.reproduce.trischedule import load_catalogue, solve_trischedule
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from shared.reproduce import SPORTS, Cs358Request, Cs358Result, TriRequest, TriResult
+from shared.reproduce import (
+    SPORTS,
+    Cs358Request,
+    Cs358Result,
+    SolveStatus,
+    TriRequest,
+    TriResult,
+)
 
 
 def _date(text: str) -> date:
@@ -57,71 +65,87 @@ def _invalid(exc: ValidationError) -> int:
     return 2
 
 
+class _Result(Protocol):
+    """What `_run` reads of either seed's result."""
+
+    status: SolveStatus
+
+
+_RequestT = TypeVar("_RequestT", bound=BaseModel)
+_ResultT = TypeVar("_ResultT", bound=_Result)
+
+
+def _run(
+    args: argparse.Namespace,
+    request_type: type[_RequestT],
+    options: tuple[str, ...],
+    solve: Callable[[_RequestT], _ResultT],
+    to_json: Callable[[_ResultT], dict[str, Any]],
+    print_text: Callable[[_ResultT], None],
+) -> int:
+    """Build the request from the seed's `options` (named as its fields) and the shared
+    --time-limit and --workers (exit 2 with the reasons), solve it, print the result."""
+    try:
+        req = request_type(
+            **{name: getattr(args, name) for name in options},
+            time_limit_s=args.time_limit,
+            workers=args.workers,
+        )
+    except ValidationError as exc:
+        return _invalid(exc)
+    result = solve(req)
+    if args.json:
+        print(json.dumps(to_json(result)))
+    else:
+        print_text(result)
+    return 0 if result.status in ("OPTIMAL", "FEASIBLE") else 2
+
+
 def cs358_json(result: Cs358Result) -> dict[str, Any]:
     out = result.model_dump(mode="json", exclude={"request"})
     out["model"] = "investment"
     return out
 
 
-def run_cs358(args: argparse.Namespace) -> int:
-    from worker.engine.investment import solve_cs358
+def _print_cs358(result: Cs358Result) -> None:
+    print(
+        f"status {result.status}  f_N {result.objective}  bound {result.bound}  "
+        f"{result.solve_seconds:.2f}s  races {result.race_days}  bonus {result.bonus_days}"
+    )
+    for d in result.days:
+        kinds = [k for k in ("easy", "medium", "hard", "strength", "off") if getattr(d, k)]
+        print(f"day {d.day:4d}  {'+'.join(kinds) or '-':20s} fitness {d.fitness:g}")
 
-    try:
-        req = Cs358Request(
-            days=args.days,
-            rest_days=args.rest_days,
-            baseline=args.baseline,
-            races=args.races,
-            max_runs_per_day=args.max_runs_per_day,
-            time_limit_s=args.time_limit,
-            workers=args.workers,
-        )
-    except ValidationError as exc:
-        return _invalid(exc)
-    result = solve_cs358(req)
-    if args.json:
-        print(json.dumps(cs358_json(result)))
-    else:
-        print(
-            f"status {result.status}  f_N {result.objective}  bound {result.bound}  "
-            f"{result.solve_seconds:.2f}s  races {result.race_days}  bonus {result.bonus_days}"
-        )
-        for d in result.days:
-            kinds = [k for k in ("easy", "medium", "hard", "strength", "off") if getattr(d, k)]
-            print(f"day {d.day:4d}  {'+'.join(kinds) or '-':20s} fitness {d.fitness:g}")
-    return 0 if result.status in ("OPTIMAL", "FEASIBLE") else 2
+
+_CS358_OPTIONS = ("days", "rest_days", "baseline", "races", "max_runs_per_day")
+
+
+def run_cs358(args: argparse.Namespace) -> int:
+    from worker.reproduce.cs358 import solve_cs358
+
+    return _run(args, Cs358Request, _CS358_OPTIONS, solve_cs358, cs358_json, _print_cs358)
 
 
 def tri_json(result: TriResult) -> dict[str, Any]:
     return result.model_dump(mode="json")
 
 
-def run_trischedule(args: argparse.Namespace) -> int:
-    from worker.engine.triathlon import solve_trischedule
+def _print_trischedule(result: TriResult) -> None:
+    print(f"status {result.status}  objective {result.objective}  bound {result.bound}")
+    print(f"{'sport':6s} {'ours':>9s} {'seed':>9s}")
+    for s in SPORTS:
+        ours = result.final_fitness.get(s, float("nan"))
+        print(f"{s:6s} {ours:9.2f} {result.seed_final_fitness[s]:9.2f}")
+    print(result.comparison_note)
+    for w in result.weeks:
+        fit = " ".join(f"{s} {w.fitness[s]:7.2f}" for s in SPORTS)
+        print(f"week {w.week_number:2d} {w.phase:5s} {w.hours:5.2f}/{w.hours_cap:5.2f} h  {fit}")
 
-    try:
-        req = TriRequest(
-            start=args.start,
-            race_date=args.race_date,
-            weekly_hours=args.weekly_hours,
-            time_limit_s=args.time_limit,
-            workers=args.workers,
-        )
-    except ValidationError as exc:
-        return _invalid(exc)
-    result = solve_trischedule(req)
-    if args.json:
-        print(json.dumps(tri_json(result)))
-    else:
-        print(f"status {result.status}  objective {result.objective}  bound {result.bound}")
-        print(f"{'sport':6s} {'ours':>9s} {'seed':>9s}")
-        for s in SPORTS:
-            ours = result.final_fitness.get(s, float("nan"))
-            print(f"{s:6s} {ours:9.2f} {result.seed_final_fitness[s]:9.2f}")
-        print(result.comparison_note)
-        for w in result.weeks:
-            fit = " ".join(f"{s} {w.fitness[s]:7.2f}" for s in SPORTS)
-            print(
-                f"week {w.week_number:2d} {w.phase:5s} {w.hours:5.2f}/{w.hours_cap:5.2f} h  {fit}"
-            )
-    return 0 if result.status in ("OPTIMAL", "FEASIBLE") else 2
+
+_TRI_OPTIONS = ("start", "race_date", "weekly_hours")
+
+
+def run_trischedule(args: argparse.Namespace) -> int:
+    from worker.reproduce.trischedule import solve_trischedule
+
+    return _run(args, TriRequest, _TRI_OPTIONS, solve_trischedule, tri_json, _print_trischedule)

@@ -1,4 +1,6 @@
-"""CP-SAT parameters for plan solves, chosen by measurement on 2 cores (see bench/).
+"""CP-SAT parameters, chosen by measurement on 2 cores (see bench/).
+
+`configure_base` holds what every solve here shares; `configure` adds the plan solves' own:
 
 - The default 2-worker portfolio pairs one tree search with LNS and proves the
   bound slowly; the LP-heavy `max_lp` and `default_lp` subsolvers close the gap
@@ -15,11 +17,23 @@ from ortools.sat.python import cp_model
 
 from shared.planning import PlanRequest
 
+# The LP-heavy pair that proves optima fastest with 2 workers (plans and CS358 alike).
+LP_SUBSOLVERS = ("max_lp", "default_lp")
+
+
+def configure_base(solver: cp_model.CpSolver, workers: int, time_limit_s: float) -> None:
+    """The settings every CP-SAT solve here shares (plans and the seed reproductions).
+
+    CP-SAT's SIGINT handler is left to `configure`: the reproductions solve on the CLI's
+    main thread, where that handler turns Ctrl-C into a stop with the best solution found."""
+    p = solver.parameters
+    p.num_workers = workers
+    p.max_time_in_seconds = time_limit_s
+
 
 def configure(solver: cp_model.CpSolver, request: PlanRequest) -> None:
+    configure_base(solver, request.workers, request.time_limit_s)
     p = solver.parameters
-    p.num_workers = request.workers
-    p.max_time_in_seconds = request.time_limit_s
     p.relative_gap_limit = request.gap_limit
     p.max_presolve_iterations = 1
     p.cp_model_probing_level = 0
@@ -27,5 +41,4 @@ def configure(solver: cp_model.CpSolver, request: PlanRequest) -> None:
     # thread (CLI, Celery); cancellation goes through the engine's Event instead.
     p.catch_sigint_signal = False
     if request.workers >= 2:
-        p.subsolvers.append("max_lp")
-        p.subsolvers.append("default_lp")
+        p.subsolvers.extend(LP_SUBSOLVERS)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ortools.sat.python import cp_model
 
-from shared.planning import PlanDay, PlanRequest, PlanResult, SolveProgress, SolveStatus
+from shared.planning import PlanDay, PlanRequest, PlanResult, SolveStatus
 from shared.response import simulate
 from worker.engine.calendar import Calendar, build_calendar
 from worker.engine.errors import InvalidRequest
@@ -18,54 +17,8 @@ from worker.engine.explain import explain_infeasibility
 from worker.engine.hint import add_heuristic_hint
 from worker.engine.model import OBJECTIVE_SCALE, PlanModel, build_model
 from worker.engine.parameters import configure
+from worker.engine.progress import ProgressCallback, SolutionProgress, relative_gap
 from worker.engine.validation import schema_for, validate
-
-ProgressCallback = Callable[[SolveProgress], None]
-
-
-class _Progress(cp_model.CpSolverSolutionCallback):
-    """Reports improving solutions, throttled; stops the search when cancelled."""
-
-    def __init__(
-        self,
-        on_progress: ProgressCallback | None,
-        cancel: threading.Event | None,
-        throttle_s: float,
-    ) -> None:
-        super().__init__()
-        self._on_progress = on_progress
-        self._cancel = cancel
-        self._throttle_s = throttle_s
-        self._last_report = -1e9
-        self.solutions = 0
-        self.first_solution_s: float | None = None
-
-    def on_solution_callback(self) -> None:
-        self.solutions += 1
-        elapsed = self.wall_time
-        if self.first_solution_s is None:
-            self.first_solution_s = elapsed
-        if self._cancel is not None and self._cancel.is_set():
-            self.stop_search()
-            return
-        if self._on_progress is None or elapsed - self._last_report < self._throttle_s:
-            return
-        self._last_report = elapsed
-        obj = self.objective_value / OBJECTIVE_SCALE
-        bound = self.best_objective_bound / OBJECTIVE_SCALE
-        self._on_progress(
-            SolveProgress(
-                objective=round(obj, 4),
-                bound=round(bound, 4),
-                gap=relative_gap(obj, bound),
-                elapsed_s=round(elapsed, 3),
-                solutions=self.solutions,
-            )
-        )
-
-
-def relative_gap(objective: float, bound: float) -> float:
-    return abs(bound - objective) / max(abs(objective), 1.0)
 
 
 def _watch_cancel(
@@ -133,7 +86,7 @@ def search(
     t0 = time.perf_counter() if started is None else started
     solver = cp_model.CpSolver()
     configure(solver, pm.request)
-    callback = _Progress(on_progress, cancel, throttle_s)
+    callback = SolutionProgress(on_progress, OBJECTIVE_SCALE, cancel, throttle_s)
     done = threading.Event()
     watcher = None
     if cancel is not None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import math
-import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from importlib import resources
@@ -36,7 +35,8 @@ from shared.reproduce import (
     TriWeek,
     TriWorkout,
 )
-from worker.engine.investment import status_of
+from worker.engine.parameters import configure_base
+from worker.reproduce.outcome import solve_model
 
 FIT_SCALE = 1000  # fitness arithmetic in thousandths
 FAT_SCALE = 100  # fatigue weights in hundredths
@@ -73,6 +73,14 @@ def load_catalogue(text: str | None = None) -> list[TriWorkout]:
 
 @dataclass(frozen=True)
 class Week:
+    """A week of the seed's linear periodisation, with its phase and minutes cap.
+
+    Deliberately not the engine's `calendar.Week`: those are Monday-to-Sunday calendar
+    weeks from the start's week up to the one holding the race day; the seed's are 7-day
+    blocks counted back from the race, ending on race morning whatever its weekday (the
+    race day is not planned), with its own phase split and block-wise recovery weeks.
+    """
+
     number: int  # 1-based
     first_day: int  # 0-based day index
     days: int
@@ -353,8 +361,7 @@ def solver_parameters(time_limit_s: float, workers: int) -> cp_model.CpSolver:
     """Default portfolio: its LNS workers improve the greedy hint; LP-only workers were
     measured to drop the hint and stall (2 cores, 30 s: 248 vs 355 summed fitness)."""
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit_s
-    solver.parameters.num_workers = workers
+    configure_base(solver, workers, time_limit_s)
     solver.parameters.relative_gap_limit = 1e-4
     return solver
 
@@ -417,12 +424,10 @@ def solve_trischedule(req: TriRequest) -> TriResult:
         m.model.add_hint(v, sum(round(GAIN_SCALE * w.fitness_gain) for w in picked))
         m.model.add_hint(m.fatigue[d, sport], sum(round(w.fatigue) for w in picked))
     solver = solver_parameters(req.time_limit_s, req.workers)
-    started = time.perf_counter()
-    code = solver.solve(m.model)
-    elapsed = time.perf_counter() - started
-    status = status_of(solver, code)
-    if status not in ("OPTIMAL", "FEASIBLE"):
-        return TriResult(status=status, solve_seconds=elapsed, params=req.params)
+    outcome = solve_model(m.model, solver, FIT_SCALE * GAIN_SCALE)
+    found = outcome.objective
+    if found is None:
+        return TriResult(status=outcome.status, solve_seconds=outcome.seconds, params=req.params)
     chosen: dict[int, list[int]] = {}
     for (d, j), v in m.x.items():
         if solver.value(v):
@@ -444,14 +449,12 @@ def solve_trischedule(req: TriRequest) -> TriResult:
                 fitness=dict(span[-1].fitness),
             )
         )
-    objective = solver.objective_value / (FIT_SCALE * GAIN_SCALE)
-    bound = solver.best_objective_bound / (FIT_SCALE * GAIN_SCALE)
     return TriResult(
-        status=status,
-        objective=round(objective, 3),
-        bound=round(bound, 3),
-        gap=round(abs(bound - objective) / max(abs(objective), 1e-9), 6),
-        solve_seconds=elapsed,
+        status=outcome.status,
+        objective=round(found.value, 3),
+        bound=round(found.bound, 3),
+        gap=round(found.gap, 6),
+        solve_seconds=outcome.seconds,
         final_fitness=final,
         params=req.params,
         weeks=weeks,

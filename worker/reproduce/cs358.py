@@ -22,13 +22,15 @@ arithmetic is scaled by 4 (`SCALE`) so that the races' `1.25·i` stays integral.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from shared.reproduce import Cs358Day, Cs358Request, Cs358Result, SolveStatus
+from shared.reproduce import Cs358Day, Cs358Request, Cs358Result
+from worker.engine.parameters import LP_SUBSOLVERS, configure_base
+from worker.engine.progress import ProgressCallback
+from worker.reproduce.outcome import solve_model
 
 SCALE = 4  # fitness units per model unit: 1.25·i·SCALE is an integer
 KINDS = ("easy", "medium", "hard", "strength", "off")
@@ -38,9 +40,6 @@ BONUS = 30
 BONUS_STRENGTH_SESSIONS = 5
 MAX_RUNS_PER_7_DAYS = 10
 STRENGTH_WINDOW = 4
-
-ProgressCallback = Callable[[float, float, float], None]  # objective, bound, elapsed seconds
-
 
 # ------------------------------------------------------------------------------- data
 
@@ -500,18 +499,14 @@ def solver_parameters(time_limit_s: float, workers: int, days: int) -> cp_model.
     short plans a single `max_lp`-like worker (linearization_level 2) is quicker.
     """
     solver = cp_model.CpSolver()
+    configure_base(solver, workers, time_limit_s)
     p = solver.parameters
-    p.max_time_in_seconds = time_limit_s
     p.log_search_progress = False
     if workers == 1 or days <= SMALL_PLAN_DAYS:
         p.num_workers = 1
         p.linearization_level = 2
     elif workers == 2:
-        p.num_workers = 2
-        p.subsolvers.append("max_lp")
-        p.subsolvers.append("default_lp")
-    else:
-        p.num_workers = workers
+        p.subsolvers.extend(LP_SUBSOLVERS)
     return solver
 
 
@@ -535,60 +530,35 @@ def replay_fitness(data: InvestmentData, plan: Sequence[dict[str, int]]) -> list
     return f[1:]
 
 
-class _Progress(cp_model.CpSolverSolutionCallback):
-    def __init__(self, callback: ProgressCallback, scale: int) -> None:
-        super().__init__()
-        self._callback = callback
-        self._scale = scale
-
-    def on_solution_callback(self) -> None:
-        self._callback(
-            self.objective_value / self._scale,
-            self.best_objective_bound / self._scale,
-            self.wall_time,
-        )
-
-
-_STATUSES: tuple[SolveStatus, ...] = ("OPTIMAL", "FEASIBLE", "INFEASIBLE", "MODEL_INVALID")
-
-
-def status_of(solver: cp_model.CpSolver, code: cp_model.CpSolverStatus) -> SolveStatus:
-    name = solver.status_name(code)
-    return next((s for s in _STATUSES if s == name), "UNKNOWN")
-
-
 def solve_cs358(req: Cs358Request, progress: ProgressCallback | None = None) -> Cs358Result:
     data = InvestmentData.from_request(req)
     form = build_formulation(data, implied=req.implied_constraints, chained=req.chained)
     model, x = to_cp_model(form)
     solver = solver_parameters(req.time_limit_s, req.workers, req.days)
-    started = time.perf_counter()
-    code = solver.solve(model, _Progress(progress, SCALE) if progress else None)
-    elapsed = time.perf_counter() - started
-    status = status_of(solver, code)
-    if status not in ("OPTIMAL", "FEASIBLE"):
+    outcome = solve_model(model, solver, SCALE, progress)
+    races = list(data.race_days)
+    found = outcome.objective
+    if found is None:
         return Cs358Result(
-            status=status, solve_seconds=elapsed, race_days=list(data.race_days), request=req
+            status=outcome.status, solve_seconds=outcome.seconds, race_days=races, request=req
         )
     plan = [{kind: int(solver.value(x[var(kind, i)])) for kind in KINDS} for i in data.day_range]
     bonus_days = [d for k, d in enumerate(data.bonus_days, start=1) if solver.value(x[var("b", k)])]
     for d in bonus_days:
         plan[d - 1]["bonus"] = 1
     fitness = replay_fitness(data, plan)
-    objective = solver.objective_value / SCALE
-    bound = solver.best_objective_bound / SCALE
     days = [
         Cs358Day(day=i, fitness=fitness[i - 1], **{k: plan[i - 1][k] for k in KINDS})
         for i in data.day_range
     ]
     return Cs358Result(
-        status=status,
-        objective=objective,
-        bound=bound,
-        gap=abs(bound - objective) / max(abs(objective), 1e-9),
-        solve_seconds=elapsed,
+        status=outcome.status,
+        objective=found.value,
+        bound=found.bound,
+        gap=found.gap,
+        solve_seconds=outcome.seconds,
         days=days,
-        race_days=list(data.race_days),
+        race_days=races,
         bonus_days=bonus_days,
         request=req,
     )
