@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Response
 from starlette.concurrency import run_in_threadpool
 
+from api.deps import TenantDep
 from api.errors import COMMON_ERRORS, ApiError, error
 from api.routers.plans import get_training_plan
 from shared.documents import TrainingPlan
@@ -50,17 +51,29 @@ def _result(plan: TrainingPlan) -> PlanResult:
 
 
 def _format(formats: Mapping[str, ExportFormat[Content]], extension: str) -> ExportFormat[Content]:
+    """A 422 for an unknown extension, before the plan is looked up: `/training-plans/a.b`
+    stays what it was before these routes existed, an invalid plan id, not a missing plan."""
     found = by_extension(formats, extension)
     if found is None:
-        raise ApiError(404, f"no export format {extension!r}: use {extensions(formats)}")
+        raise ApiError(422, f"no export format {extension!r}: use {extensions(formats)}")
     return found
+
+
+# `_tenant`: the API key is checked before the extension (a 401 comes first).
+def plan_format(_tenant: TenantDep, extension: Annotated[str, Path()]) -> ExportFormat[Any]:
+    return _format(PLAN_FORMATS, extension)
+
+
+def chart_format(_tenant: TenantDep, extension: Annotated[str, Path()]) -> ExportFormat[Any]:
+    return _format(CHART_FORMATS, extension)
 
 
 def _responses(formats: Mapping[str, ExportFormat[Any]], what: str) -> dict[int | str, Any]:
     content: dict[str, Any] = {f.media_type: {} for f in formats.values()}
     return {
         200: {"content": content, "description": what},
-        404: error("unknown plan, version or format"),
+        404: error("unknown plan or version"),
+        422: error("unknown format"),
     }
 
 
@@ -75,12 +88,13 @@ def _extension(formats: Mapping[str, ExportFormat[Any]]) -> Any:
     responses=_responses(PLAN_FORMATS, "the plan as a file"),
 )
 async def training_plan_file(
-    plan: Plan, extension: Annotated[str, _extension(PLAN_FORMATS)]
+    fmt: Annotated[ExportFormat[Any], Depends(plan_format)],
+    plan: Plan,
+    extension: Annotated[str, _extension(PLAN_FORMATS)],
 ) -> Response:
     """The plan as a file: `.ics` (one all-day event per session, with its definition and
     duration; re-downloading updates the same events), `.csv` (one row per date and slot),
     `.json` (the CLI's `--format json` object), `.txt` (the CLI's table)."""
-    fmt = _format(PLAN_FORMATS, extension)
     return Response(
         content=fmt.render(_result(plan), plan.plan_id),
         media_type=fmt.media_type,
@@ -98,11 +112,12 @@ async def training_plan_file(
     responses=_responses(CHART_FORMATS, "CTL, ATL, TSB and daily load"),
 )
 async def training_plan_chart(
-    plan: Plan, extension: Annotated[str, _extension(CHART_FORMATS)]
+    fmt: Annotated[ExportFormat[Any], Depends(chart_format)],
+    plan: Plan,
+    extension: Annotated[str, _extension(CHART_FORMATS)],
 ) -> Response:
     """Fitness (CTL), fatigue (ATL) and form (TSB) by day over the daily load, race day
     marked (`.svg` or `.png`)."""
-    fmt = _format(CHART_FORMATS, extension)
     # Drawing takes a moment (and a lock): off the event loop.
     content = await run_in_threadpool(fmt.render, _result(plan), plan.plan_id)
     return Response(content=content, media_type=fmt.media_type)

@@ -180,12 +180,12 @@ def test_chart_png_is_an_image_of_the_lines(api: httpx.Client, plan: dict[str, A
 
 
 @pytest.mark.parametrize("suffix", [".pdf", ".ICS", "/chart.pdf", "/chart.csv"])
-def test_an_unknown_format_is_a_404(
+def test_an_unknown_format_is_a_422(
     api: httpx.Client, stack: Stack, plan: dict[str, Any], suffix: str
 ) -> None:
     url = f"/training-plans/{plan['plan_id']}{suffix}"
     response = api.get(url)
-    assert response.status_code == 404
+    assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/json")
     assert "format" in response.json()["detail"]
     assert httpx.get(stack.base_url + url).status_code == 401  # the key is checked first
