@@ -35,7 +35,7 @@ from tests.service.fault_stack import (
     wait_for,
 )
 from tests.service.helpers import TERMINAL, create_runner, generate, long_plan
-from worker.requeue import message_job
+from worker.jobs.requeue import message_job
 
 KILLS = 20
 WORKERS = 3
