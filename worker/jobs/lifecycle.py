@@ -35,6 +35,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.database import Database
 
 from shared import names
+from shared.documents import JobState
 
 Doc = dict[str, Any]
 Finished = Literal["succeeded", "failed", "cancelled"]
@@ -94,7 +95,7 @@ def of_tenant(tenant: str, job_id: str) -> Read:
     return Read({"_id": job_id, "tenant_id": tenant})
 
 
-def in_state(state: str) -> Read:
+def in_state(state: JobState) -> Read:
     return Read({"state": state})
 
 
