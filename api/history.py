@@ -1,4 +1,4 @@
-"""A runner's logged activities, read for fitness (the async side of `worker.fitness`)."""
+"""A runner's logged activities, read for fitness (the async side of `worker.jobs.inputs`)."""
 
 from __future__ import annotations
 

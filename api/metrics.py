@@ -40,8 +40,9 @@ from pymongo.errors import PyMongoError
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared import names
 from shared.logs import bind_job_id, unbind_job_id
+from worker.jobs import lifecycle
+from worker.jobs.lifecycle import AsyncJobs
 from worker.metrics import COLLECTION, HISTOGRAMS, JOBS_DOC_ID, finished_update
 
 log = logging.getLogger(__name__)
@@ -133,13 +134,13 @@ class JobFigures:
 
 
 async def job_figures(db: Any) -> JobFigures | None:
-    jobs, metrics = db[names.JOBS], db[COLLECTION]
+    jobs = AsyncJobs(db)
     try:
         queued, running, counters = await asyncio.wait_for(
             asyncio.gather(
-                jobs.count_documents({"state": "queued"}),
-                jobs.count_documents({"state": "running"}),
-                metrics.find_one({"_id": JOBS_DOC_ID}),
+                jobs.count(lifecycle.in_state("queued")),
+                jobs.count(lifecycle.in_state("running")),
+                db[COLLECTION].find_one({"_id": JOBS_DOC_ID}),
             ),
             SCRAPE_DB_TIMEOUT_S,
         )

@@ -13,6 +13,8 @@ from api.errors import not_found
 from shared import names
 from shared.documents import Job, Runner, StoredSchema
 from worker.builtin_schemas import find_builtin
+from worker.jobs import lifecycle
+from worker.jobs.lifecycle import AsyncJobs
 
 Db = AsyncDatabase[dict[str, Any]]
 
@@ -35,7 +37,7 @@ async def get_schema(db: Db, tenant: str, schema_id: str) -> StoredSchema:
 
 
 async def get_job(db: Db, tenant: str, job_id: str) -> Job:
-    doc = await db[names.JOBS].find_one({"_id": job_id, "tenant_id": tenant})
+    doc = await AsyncJobs(db).find_one(lifecycle.of_tenant(tenant, job_id))
     if doc is None:
         raise not_found("job", job_id)
     return Job.model_validate(doc)
@@ -44,9 +46,7 @@ async def get_job(db: Db, tenant: str, job_id: str) -> Job:
 async def get_plan_job(db: Db, tenant: str, plan_id: str) -> Job:
     """The succeeded job that made the plan (its summary, runner and schema); re-plans
     (api/versions.py) share the plan's id but are not that job."""
-    doc = await db[names.JOBS].find_one(
-        {"plan_id": plan_id, "state": "succeeded", "tenant_id": tenant, "kind": {"$ne": "replan"}}
-    )
+    doc = await AsyncJobs(db).find_one(lifecycle.generating_job(tenant, plan_id))
     if doc is None:
         raise not_found("training plan", plan_id)
     return Job.model_validate(doc)

@@ -19,13 +19,14 @@ from api.errors import ApiError
 from api.events import publish
 from api.history import logged_activities
 from shared import names
-from shared.documents import GenerateRequest, Job, JobAccepted, ProgressEvent, RunnerIn
+from shared.documents import GenerateRequest, Job, JobAccepted, ProgressEvent
 from shared.indexes import plan_id_for
-from shared.planning import TrainingSchema
 from shared.settings import Settings
-from shared.submission import SubmissionError, build_plan_request
+from shared.submission import SubmissionError
 from worker.engine import validate
-from worker.fitness import with_logged_fitness
+from worker.jobs import lifecycle
+from worker.jobs.lifecycle import AsyncJobs
+from worker.plan_request import plan_request
 
 
 def job_id_for(tenant: str, runner_id: str, idempotency_key: str | None) -> str:
@@ -54,21 +55,10 @@ async def submit(
     """Returns the job and whether it was created now (False: an idempotent replay)."""
     runner = await store.get_runner(db, tenant, runner_id)
     schema = await store.get_schema(db, tenant, body.schema_id)
-    profile = RunnerIn.model_validate(runner.model_dump(include=set(RunnerIn.model_fields)))
     # Logged activities, when there are any, give the current CTL/ATL (worker/fitness.py).
     logged = await logged_activities(db, tenant, runner_id)
-    profile = with_logged_fitness(profile, logged, datetime.now(UTC).date(), body.rules)
     try:
-        request = build_plan_request(
-            profile,
-            TrainingSchema.model_validate(
-                schema.model_dump(include=set(TrainingSchema.model_fields))
-            ),
-            body,
-            default_time_limit_s=settings.solver_time_limit_s,
-            max_time_limit_s=settings.solver_max_time_limit_s,
-            workers=settings.threads_per_solve,
-        )
+        request = plan_request(runner, schema, logged, body, settings, datetime.now(UTC).date())
     except SubmissionError as exc:
         raise ApiError(
             422, "invalid plan request: " + "; ".join(exc.problems), exc.problems
@@ -77,43 +67,41 @@ async def submit(
     if problems:
         raise ApiError(422, "this plan cannot be made: " + "; ".join(problems), problems)
 
-    now = datetime.now(UTC)
     job_id = job_id_for(tenant, runner_id, idempotency_key)
-    doc: dict[str, Any] = {
-        "_id": job_id,
-        "tenant_id": tenant,
-        "runner_id": runner_id,
-        "schema_id": body.schema_id,
-        "state": "queued",
-        "request": body.model_dump(mode="json"),
-        "request_fingerprint": request_fingerprint(runner_id, body),
-        "idempotency_key": idempotency_key,
-        "attempts": 0,
-        "max_attempts": settings.job_max_attempts,
-        "plan_id": plan_id_for(job_id),
-        "created_at": now,
-        "updated_at": now,
-    }
+    doc = lifecycle.queued_job(
+        {
+            "_id": job_id,
+            "tenant_id": tenant,
+            "runner_id": runner_id,
+            "schema_id": body.schema_id,
+            "request": body.model_dump(mode="json"),
+            "request_fingerprint": request_fingerprint(runner_id, body),
+            "idempotency_key": idempotency_key,
+            "plan_id": plan_id_for(job_id),
+        },
+        max_attempts=settings.job_max_attempts,
+        now=datetime.now(UTC),
+    )
     return await record_and_enqueue(db=db, redis=redis, celery=celery, settings=settings, doc=doc)
 
 
 async def record_and_enqueue(
     *, db: store.Db, redis: Redis, celery: Celery, settings: Settings, doc: dict[str, Any]
 ) -> tuple[Job, bool]:
-    """Insert a queued job, publish `queued` and enqueue it; an existing job of the same
-    id (an Idempotency-Key replay) is returned instead if its `request_fingerprint` matches.
-    Returns the job and whether it was created now."""
+    """Insert a queued job (`lifecycle.queued_job`), publish `queued` and enqueue it; an
+    existing job of the same id (an Idempotency-Key replay) is returned instead if its
+    `request_fingerprint` matches. Returns the job and whether it was created now."""
     job_id, tenant, fingerprint, now = (
         doc["_id"],
         doc["tenant_id"],
         doc["request_fingerprint"],
         doc["created_at"],
     )
-    jobs = db[names.JOBS]
+    jobs = AsyncJobs(db)
     try:
-        await jobs.insert_one(doc)
+        await jobs.insert(doc)
     except DuplicateKeyError:
-        existing = await jobs.find_one({"_id": job_id, "tenant_id": tenant})
+        existing = await jobs.find_one(lifecycle.of_tenant(tenant, job_id))
         if existing is None:  # deleted in between (a failed enqueue): treat as new
             raise ApiError(409, "a request with this Idempotency-Key is in flight; retry") from None
         if existing.get("request_fingerprint") != fingerprint:
@@ -133,7 +121,7 @@ async def record_and_enqueue(
         await enqueue(celery, settings, job_id)
     except Exception:
         # Not enqueued: forget the job, so a retry (same Idempotency-Key) starts afresh.
-        await jobs.delete_one({"_id": job_id, "state": "queued"})
+        await jobs.delete(lifecycle.unsent(job_id))
         raise
     return Job.model_validate(doc), True
 

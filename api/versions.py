@@ -10,14 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pymongo import ReturnDocument
-
 from api.errors import ApiError, not_found
 from api.store import Db
-from shared import names
 from shared.documents import Job
-
-REPLAN = "replan"
+from worker.jobs import lifecycle
+from worker.jobs.lifecycle import AsyncJobs
 
 
 @dataclass(frozen=True)
@@ -42,13 +39,12 @@ class PlanVersions:
 
 
 def version_of(doc: dict[str, Any]) -> int:
-    return int(doc.get("version") or 1) if doc.get("kind") == REPLAN else 1
+    return int(doc.get("version") or 1) if lifecycle.kind_of(doc) == "replan" else 1
 
 
 async def plan_versions(db: Db, tenant: str, plan_id: str) -> PlanVersions:
-    cursor = db[names.JOBS].find({"plan_id": plan_id, "state": "succeeded", "tenant_id": tenant})
-    docs = [d async for d in cursor]
-    generated = next((d for d in docs if d.get("kind") != REPLAN), None)
+    docs = await AsyncJobs(db).find(lifecycle.plan_jobs(tenant, plan_id))
+    generated = next((d for d in docs if lifecycle.kind_of(d) == "generate"), None)
     if generated is None:
         raise not_found("training plan", plan_id)
     return PlanVersions(
@@ -59,11 +55,8 @@ async def plan_versions(db: Db, tenant: str, plan_id: str) -> PlanVersions:
 
 async def latest_versions(db: Db, tenant: str, plan_ids: list[str]) -> dict[str, tuple[int, Job]]:
     """For each plan that was re-planned, its latest version and that version's job."""
-    cursor = db[names.JOBS].find(
-        {"plan_id": {"$in": plan_ids}, "kind": REPLAN, "state": "succeeded", "tenant_id": tenant}
-    )
     latest: dict[str, tuple[int, Job]] = {}
-    async for doc in cursor:
+    for doc in await AsyncJobs(db).find(lifecycle.replanned(tenant, plan_ids)):
         version = version_of(doc)
         if version > latest.get(doc["plan_id"], (1, None))[0]:
             latest[doc["plan_id"]] = (version, Job.model_validate(doc))
@@ -73,12 +66,7 @@ async def latest_versions(db: Db, tenant: str, plan_ids: list[str]) -> dict[str,
 async def next_version(db: Db, tenant: str, plan_id: str) -> int:
     """A new version number, atomically (a counter on the generating job): concurrent
     re-plans never share one; a failed re-plan leaves a gap."""
-    doc = await db[names.JOBS].find_one_and_update(
-        {"plan_id": plan_id, "state": "succeeded", "tenant_id": tenant, "kind": {"$ne": REPLAN}},
-        {"$inc": {"replans": 1}},
-        projection={"replans": 1},
-        return_document=ReturnDocument.AFTER,
-    )
+    doc = await AsyncJobs(db).apply(lifecycle.next_version(tenant, plan_id))
     if doc is None:
         raise not_found("training plan", plan_id)
     return 1 + int(doc["replans"])

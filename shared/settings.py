@@ -73,7 +73,7 @@ class Settings(BaseSettings):
     # Logs of `trainplan api` / `trainplan worker`: one JSON object per line, or plain text.
     log_format: Literal["json", "text"] = "json"
 
-    # Fault recovery (worker/recovery.py): a running attempt stamps `heartbeat_at` on its job
+    # Fault recovery (worker/jobs/recovery.py): a running attempt stamps `heartbeat_at` on its job
     # every interval; a job whose stamp is older than the timeout lost its worker and is
     # queued again by the recovery loop every worker runs (independent of the visibility
     # timeout). Queued jobs whose broker message vanished (Redis restarted without

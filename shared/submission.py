@@ -1,7 +1,8 @@
 """From a stored runner, a schema and a generate request to the engine's PlanRequest.
 
 The API runs this to validate before enqueueing; the worker runs it again on the documents
-it loads, so both see the same request.
+it loads, so both see the same request. Both come here through `worker.plan_request`,
+which first brings the runner's fitness up to date from their logged activities.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ def create_celery(settings: Settings) -> Celery:
         accept_content=["json"],
         task_ignore_result=True,
         # A job is acknowledged only once it finished. A worker that dies mid-solve leaves
-        # the message unacked; the recovery loop (worker/recovery.py) notices the job's
+        # the message unacked; the recovery loop (worker/jobs/recovery.py) notices the job's
         # stale heartbeat and puts that message back within about JOB_HEARTBEAT_TIMEOUT_S.
         # The visibility timeout is only the broker's own backstop behind it.
         task_acks_late=True,

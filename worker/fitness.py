@@ -4,7 +4,8 @@ When a runner has logged activities, their current CTL/ATL follow from them with
 engine's response model (`worker.engine.history`): the profile's values (given, or
 derived from `recent_loads`, else the engine's defaults) are the state on the morning of
 the first activity, and every day since counts (a day without an activity is a zero).
-The API (fitness, plan generation) and the workers (plan generation, re-plans) share this.
+The API (fitness, plan generation) and the workers (plan generation, re-plans) share this;
+each reads the activity documents its own way (`api.history`, `worker.jobs.inputs`).
 """
 
 from __future__ import annotations
@@ -13,9 +14,7 @@ from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
-from pymongo.database import Database
 
-from shared import names
 from shared.documents import RunnerIn
 from shared.planning import Athlete, PlanRules
 from shared.replanning import DoneActivity
@@ -98,20 +97,3 @@ def with_logged_fitness(
         return runner
     ctl, atl = logged_fitness(runner, activities, on, rules_of(rule_overrides))
     return runner.model_copy(update={"ctl": ctl, "atl": atl})
-
-
-def load_activities(
-    db: Database[dict[str, Any]],
-    tenant: str,
-    runner_id: str,
-    since: date | None = None,
-    before: date | None = None,
-) -> list[DoneActivity]:
-    """A runner's latest activities (up to MAX_ACTIVITIES), oldest first."""
-    docs = (
-        db[names.ACTIVITIES]
-        .find(activity_query(tenant, runner_id, since, before))
-        .sort("date", -1)
-        .limit(MAX_ACTIVITIES)
-    )
-    return [as_done(d) for d in reversed(list(docs))]

@@ -1,5 +1,5 @@
-"""Celery tasks: thin wrappers that hand a job id to `PlanJob`, heartbeat it, and put the
-job back in the queue when the attempt cannot finish it."""
+"""Celery tasks: thin wrappers that hand a job id to an `Attempt`, heartbeat it, and put
+the job back in the queue when the attempt cannot finish it."""
 
 from __future__ import annotations
 
@@ -13,14 +13,14 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from shared.names import GENERATE_PLAN_TASK, enqueued_key
 from shared.settings import Settings, get_settings
-from worker import recovery  # noqa: F401 - connects the recovery loop to the worker's signals
-from worker.cancel import HandBack
 from worker.celery_app import app
 from worker.connections import mongo_db, redis_client
-from worker.heartbeat import Heartbeat
-from worker.plan_job import PlanJob
-from worker.recovery import worker_identity
-from worker.requeue import requeue
+from worker.jobs import recovery  # noqa: F401 - connects the recovery loop to the worker's signals
+from worker.jobs.attempt import Attempt
+from worker.jobs.cancel import HandBack
+from worker.jobs.heartbeat import Heartbeat
+from worker.jobs.recovery import worker_identity
+from worker.jobs.requeue import requeue
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +32,9 @@ def generate_plan(self: Task, job_id: str) -> None:
     settings = get_settings()
     client = redis_client()
     taken(client, settings, job_id)
-    job: PlanJob | None = None
+    job: Attempt | None = None
     try:
-        job = PlanJob(
+        job = Attempt(
             db=mongo_db(),
             client=client,
             settings=settings,
@@ -73,7 +73,7 @@ def taken(client: redis.Redis, settings: Settings, job_id: str) -> None:
         log.warning("job %s: could not clear its enqueued marker: %s", job_id, exc)
 
 
-def give_back(task: Task, job: PlanJob, reason: str, *, handback: bool = False) -> bool:
+def give_back(task: Task, job: Attempt, reason: str, *, handback: bool = False) -> bool:
     """Queue the job again for another attempt; False if MongoDB is unreachable too (the
     recovery loop does it once the heartbeat is stale)."""
     try:

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, WebSocket, WebSocketDisconnect, status
-from pymongo import ReturnDocument
 
 from api import store
 from api.auth import current_tenant
@@ -25,6 +24,8 @@ from api.ids import ID_PATTERN, JobId
 from api.metrics import record_finished
 from shared import names
 from shared.documents import TERMINAL_STATES, Job, ProgressEvent
+from worker.jobs import lifecycle
+from worker.jobs.lifecycle import AsyncJobs
 
 router = APIRouter(prefix="/jobs", tags=["jobs"], responses=COMMON_ERRORS)
 
@@ -66,30 +67,13 @@ async def cancel_job(job: ExistingJob, db: DbDep, redis: RedisDep, settings: Set
     # The flag first: if a worker starts the job between here and the update below, it
     # still sees the flag (before solving, or within a poll interval while solving).
     await redis.set(names.cancel_key(settings.redis_prefix, job_id), "1", ex=settings.events_ttl_s)
-    now = datetime.now(UTC)
-    doc = await db[names.JOBS].find_one_and_update(
-        {"_id": job_id, "state": "queued"},
-        {
-            "$set": {
-                "state": "cancelled",
-                "error": "cancelled before it started",
-                "finished_at": now,
-                "updated_at": now,
-            }
-        },
-        return_document=ReturnDocument.AFTER,
-    )
+    error, now = "cancelled before it started", datetime.now(UTC)
+    doc = await AsyncJobs(db).apply(lifecycle.cancel_queued(job_id, error, now))
     if doc is not None:
         await publish(
             redis,
             settings,
-            ProgressEvent(
-                event="cancelled",
-                job_id=job_id,
-                state="cancelled",
-                at=now,
-                error="cancelled before it started",
-            ),
+            ProgressEvent(event="cancelled", job_id=job_id, state="cancelled", at=now, error=error),
         )
         await record_finished(db, "cancelled")  # the workers count the jobs they finish
         return Job.model_validate(doc)

@@ -12,7 +12,7 @@ from api.errors import COMMON_ERRORS, error
 from api.ids import PlanId, RunnerId
 from api.params import only_query
 from api.submission import accepted, submit
-from api.versions import REPLAN, latest_versions, plan_versions
+from api.versions import latest_versions, plan_versions
 from shared import names
 from shared.documents import (
     GenerateRequest,
@@ -22,6 +22,8 @@ from shared.documents import (
     VersionedTrainingPlan,
 )
 from shared.indexes import version_days
+from worker.jobs import lifecycle
+from worker.jobs.lifecycle import AsyncJobs
 
 router = APIRouter(tags=["training plans"], responses=COMMON_ERRORS)
 
@@ -70,20 +72,7 @@ async def list_training_plans(
     """The runner's generated plans, newest first, each with its latest version's summary
     (fetch one for its days)."""
     await store.get_runner(db, tenant, runner_id)
-    jobs = (
-        db[names.JOBS]
-        .find(
-            {
-                "runner_id": runner_id,
-                "state": "succeeded",
-                "tenant_id": tenant,
-                "kind": {"$ne": REPLAN},
-            }
-        )
-        .sort("created_at", -1)
-        .limit(LIST_LIMIT)
-    )
-    generated = [j async for j in jobs]
+    generated = await AsyncJobs(db).find(lifecycle.runner_plans(tenant, runner_id, LIST_LIMIT))
     latest = await latest_versions(db, tenant, [j["plan_id"] for j in generated])
     items = []
     for j in generated:

@@ -1,6 +1,6 @@
 """Re-plans: `POST /training-plans/{plan_id}/replan` enqueues a job like generation.
 
-The job (`worker/replan_job.py`) keeps every day before the effective date (as planned,
+The job (`worker/jobs/replan.py`) keeps every day before the effective date (as planned,
 or as the runner's activities say), re-solves the rest from the fitness they leave,
 warm-started from the base version, and stores the result as the plan's next version.
 Progress streams like any job's; the job's summary says how many future days changed.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Response, status
 
@@ -20,9 +20,10 @@ from api.deps import CeleryDep, DbDep, RedisDep, SettingsDep, TenantDep
 from api.errors import COMMON_ERRORS, ApiError, error
 from api.ids import PlanId
 from api.submission import accepted, job_id_for, record_and_enqueue
-from api.versions import REPLAN, PlanVersions, next_version, plan_versions
-from shared import names
+from api.versions import PlanVersions, next_version, plan_versions
 from shared.documents import JobAccepted, ReplanBody
+from worker.jobs import lifecycle
+from worker.jobs.lifecycle import REPLAN, AsyncJobs
 
 router = APIRouter(tags=["training plans"], responses=COMMON_ERRORS)
 
@@ -88,29 +89,27 @@ async def replan_training_plan(
         json.dumps([plan_id, body.model_dump(mode="json")], sort_keys=True).encode()
     ).hexdigest()
     job_id = job_id_for(tenant, f"replan:{plan_id}", idempotency_key)
-    existing = await db[names.JOBS].find_one({"_id": job_id, "tenant_id": tenant})
+    existing = await AsyncJobs(db).find_one(lifecycle.of_tenant(tenant, job_id))
     # A replay reuses its version; a new re-plan takes the next number.
     version = existing.get("version", 0) if existing else await next_version(db, tenant, plan_id)
-    now = datetime.now(UTC)
     spec = body.model_copy(update={"effective": body.effective or today, "base_version": base})
-    doc: dict[str, Any] = {
-        "_id": job_id,
-        "tenant_id": tenant,
-        "runner_id": generated.runner_id,
-        "schema_id": generated.schema_id,
-        "kind": REPLAN,
-        "plan_id": plan_id,
-        "version": version,
-        "state": "queued",
-        "request": generated.request.model_dump(mode="json"),
-        "replan": spec.model_dump(mode="json"),
-        "request_fingerprint": fingerprint,
-        "idempotency_key": idempotency_key,
-        "attempts": 0,
-        "max_attempts": settings.job_max_attempts,
-        "created_at": now,
-        "updated_at": now,
-    }
+    doc = lifecycle.queued_job(
+        {
+            "_id": job_id,
+            "tenant_id": tenant,
+            "runner_id": generated.runner_id,
+            "schema_id": generated.schema_id,
+            "kind": REPLAN,
+            "plan_id": plan_id,
+            "version": version,
+            "request": generated.request.model_dump(mode="json"),
+            "replan": spec.model_dump(mode="json"),
+            "request_fingerprint": fingerprint,
+            "idempotency_key": idempotency_key,
+        },
+        max_attempts=settings.job_max_attempts,
+        now=datetime.now(UTC),
+    )
     job, created = await record_and_enqueue(
         db=db, redis=redis, celery=celery, settings=settings, doc=doc
     )

@@ -35,7 +35,7 @@ from tests.service.fault_stack import (
 )
 from tests.service.helpers import TERMINAL, create_runner, generate, long_plan
 from tests.service.stack import Stack
-from worker.requeue import message_job
+from worker.jobs.requeue import message_job
 
 KILLS = 20
 WORKERS = 3

@@ -17,7 +17,7 @@ from tests.service.helpers import (
 )
 from tests.service.stack import Stack
 from worker.celery_app import create_celery
-from worker.requeue import publish_job
+from worker.jobs.requeue import publish_job
 
 
 def test_two_workers_share_the_queue(api: httpx.Client, stack: Stack) -> None:

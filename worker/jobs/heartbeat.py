@@ -1,54 +1,29 @@
-"""A running attempt's heartbeat on its job document, and which jobs count as abandoned.
+"""A running attempt's heartbeat on its job document.
 
 The attempt stamps `heartbeat_at` every `JOB_HEARTBEAT_INTERVAL_S` from a daemon thread
 (CP-SAT releases the GIL, so the thread beats during a solve). A `running` job whose stamp
 is older than `JOB_HEARTBEAT_TIMEOUT_S` has lost its worker (SIGKILL, OOM, lost host): the
-recovery loop queues it again, and a new attempt may take it over.
+recovery loop queues it again, and a new attempt may take it over (`lifecycle.abandoned`).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from datetime import UTC, datetime, timedelta
 from types import TracebackType
-from typing import Any
 
-from pymongo.collection import Collection
 from pymongo.errors import PyMongoError
 
+from worker.jobs import lifecycle
+from worker.jobs.lifecycle import Jobs
+
 log = logging.getLogger(__name__)
-
-
-def stale_cutoff(timeout_s: float, now: datetime | None = None) -> datetime:
-    return (now or datetime.now(UTC)) - timedelta(seconds=timeout_s)
-
-
-def abandoned(cutoff: datetime) -> dict[str, Any]:
-    """`running` jobs whose attempt stopped beating before `cutoff` (documents written
-    before heartbeats existed count from their start)."""
-    return {
-        "state": "running",
-        "$or": [
-            {"heartbeat_at": {"$lt": cutoff}},
-            {"heartbeat_at": None, "started_at": {"$lt": cutoff}},
-        ],
-    }
-
-
-def claimable(cutoff: datetime) -> dict[str, Any]:
-    """Jobs a new attempt may take: queued ones, and abandoned running ones. A duplicate
-    message for a job that is running with a live heartbeat is dropped instead, so two
-    workers never solve the same job at once."""
-    return {"$or": [{"state": "queued"}, abandoned(cutoff)]}
 
 
 class Heartbeat:
     """Stamps `heartbeat_at` while the attempt holding `lease` runs the job."""
 
-    def __init__(
-        self, jobs: Collection[dict[str, Any]], job_id: str, lease: str, interval_s: float
-    ) -> None:
+    def __init__(self, jobs: Jobs, job_id: str, lease: str, interval_s: float) -> None:
         self._jobs, self._job_id, self._lease, self._interval = jobs, job_id, lease, interval_s
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="job-heartbeat", daemon=True)
@@ -56,12 +31,7 @@ class Heartbeat:
 
     def beat(self) -> None:
         try:
-            # Matches nothing before the attempt claimed the job (the claim stamps it too)
-            # and nothing once another attempt took it over.
-            self._jobs.update_one(
-                {"_id": self._job_id, "lease": self._lease, "state": "running"},
-                {"$set": {"heartbeat_at": datetime.now(UTC)}},
-            )
+            self._jobs.update(lifecycle.beat(self._job_id, self._lease))
             if self._failing:
                 log.info("job %s: heartbeat restored", self._job_id)
             self._failing = False

@@ -9,47 +9,18 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime
 from typing import Any
 
 import redis
 from celery import Celery
-from pymongo import ReturnDocument
-from pymongo.collection import Collection
 
 from shared import names
 from shared.settings import Settings
-from worker.progress import make_event, publish
+from worker.jobs import lifecycle
+from worker.jobs.lifecycle import Jobs
+from worker.jobs.progress import make_event, publish
 
 log = logging.getLogger(__name__)
-
-
-def release(
-    jobs: Collection[dict[str, Any]],
-    job_id: str,
-    lease: str | None,
-    reason: str,
-    condition: dict[str, Any] | None = None,
-    handback: bool = False,
-) -> dict[str, Any] | None:
-    """`running` under `lease` -> `queued`; the updated document, or None if another
-    attempt or recovery loop got there first (compare-and-set on the lease). A hand-back
-    (clean shutdown) does not use up one of the job's `max_attempts`."""
-    now = datetime.now(UTC)
-    return jobs.find_one_and_update(
-        {"state": "running", **(condition or {}), "_id": job_id, "lease": lease},
-        {
-            "$set": {
-                "state": "queued",
-                "lease": None,
-                "requeued_at": now,
-                "requeue_reason": reason,
-                "updated_at": now,
-            },
-            "$inc": {"requeues": 1, **({"handbacks": 1} if handback else {})},
-        },
-        return_document=ReturnDocument.AFTER,
-    )
 
 
 def announce(client: redis.Redis, settings: Settings, job: dict[str, Any]) -> None:
@@ -128,7 +99,7 @@ def enqueue(app: Celery, settings: Settings, job_id: str, *, restore: bool = Fal
 
 def requeue(
     *,
-    jobs: Collection[dict[str, Any]],
+    jobs: Jobs,
     client: redis.Redis,
     app: Celery,
     settings: Settings,
@@ -139,8 +110,9 @@ def requeue(
     restore: bool = False,
     handback: bool = False,
 ) -> bool:
-    """Release, announce and enqueue; False if the job was no longer ours to release."""
-    job = release(jobs, job_id, lease, reason, condition, handback)
+    """Release, announce and enqueue; False if the job was no longer ours to release (a
+    compare-and-set on the lease: another attempt or recovery loop got there first)."""
+    job = jobs.apply(lifecycle.release(job_id, lease, reason, condition, handback))
     if job is None:
         return False
     log.warning("job %s queued again: %s", job_id, reason, extra={"job_id": job_id})

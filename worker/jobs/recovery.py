@@ -11,7 +11,7 @@ Every `JOB_RECOVERY_INTERVAL_S` the loop
 
 Several loops (one per worker) may run at once: each change is a compare-and-set on the
 job document, so only one of them acts on a job. Duplicate messages are harmless anyway:
-an attempt only takes a queued or abandoned job (heartbeat.claimable).
+an attempt only takes a queued or abandoned job (`lifecycle.claim`).
 
 On SIGTERM (warm shutdown) the loop sets this worker's `draining` flag; its running
 attempts see it within `CANCEL_POLL_INTERVAL_S`, stop solving and hand their jobs back.
@@ -23,7 +23,6 @@ import logging
 import socket
 import threading
 import time
-from datetime import UTC, datetime
 from typing import Any
 
 import redis
@@ -35,8 +34,9 @@ from pymongo.errors import PyMongoError
 
 from shared import names
 from shared.settings import Settings, get_settings
-from worker.heartbeat import abandoned, stale_cutoff
-from worker.requeue import enqueue, message_job, requeue, restore_tags, unacked_key
+from worker.jobs import lifecycle
+from worker.jobs.lifecycle import Jobs, abandoned, stale_cutoff
+from worker.jobs.requeue import enqueue, message_job, requeue, restore_tags, unacked_key
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,7 @@ class RecoveryLoop:
             serverSelectionTimeoutMS=settings.mongodb_timeout_ms,
         )
         self.db: Database[dict[str, Any]] = self._mongo[settings.mongodb_db]
+        self.jobs = Jobs(self.db)
         self.redis = redis.Redis.from_url(
             settings.redis_url, decode_responses=True, socket_connect_timeout=3, socket_timeout=10
         )
@@ -146,17 +147,16 @@ class RecoveryLoop:
         }
 
     def requeue_abandoned(self) -> int:
-        jobs = self.db[names.JOBS]
         timeout = self.settings.job_heartbeat_timeout_s
         cutoff = stale_cutoff(timeout)
         count = 0
-        for doc in jobs.find(abandoned(cutoff), {"lease": 1, "worker": 1}).limit(BATCH):
+        for doc in self.jobs.find(lifecycle.abandoned_jobs(cutoff, BATCH)):
             reason = (
                 f"its worker ({doc.get('worker') or 'unknown'}) stopped without finishing it "
                 f"(no heartbeat for {timeout:g} s)"
             )
             if requeue(
-                jobs=jobs,
+                jobs=self.jobs,
                 client=self.redis,
                 app=self.app,
                 settings=self.settings,
@@ -170,15 +170,10 @@ class RecoveryLoop:
         return count
 
     def enqueue_lost(self) -> int:
-        jobs = self.db[names.JOBS]
         # The API publishes within a second of writing the job (its publish retries are
         # bounded); older queued jobs without a marker lost their message.
         cutoff = stale_cutoff(min(LOST_MESSAGE_GRACE_S, self.settings.job_heartbeat_timeout_s))
-        docs = list(
-            jobs.find({"state": "queued", "updated_at": {"$lt": cutoff}}, {"updated_at": 1}).limit(
-                BATCH
-            )
-        )
+        docs = self.jobs.find(lifecycle.waiting_since(cutoff, BATCH))
         if not docs:
             return 0
         pipe = self.redis.pipeline(transaction=False)
@@ -189,11 +184,8 @@ class RecoveryLoop:
             if marked:
                 continue
             # Claim it for this loop (others skip it now), then publish.
-            claimed = jobs.update_one(
-                {"_id": doc["_id"], "state": "queued", "updated_at": doc["updated_at"]},
-                {"$set": {"updated_at": datetime.now(UTC)}},
-            )
-            if claimed.modified_count and enqueue(self.app, self.settings, doc["_id"]):
+            claimed = self.jobs.update(lifecycle.touch_queued(doc["_id"], doc["updated_at"]))
+            if claimed and enqueue(self.app, self.settings, doc["_id"]):
                 log.warning("job %s had lost its queue message; enqueued again", doc["_id"])
                 count += 1
         return count
@@ -216,13 +208,10 @@ class RecoveryLoop:
                 by_job.setdefault(found[0], []).append(tag)
         # Queued for longer than the message was held: not just handed back by a live worker
         # that is about to acknowledge it.
-        queued = self.db[names.JOBS].find(
-            {
-                "_id": {"$in": list(by_job)},
-                "state": "queued",
-                "updated_at": {"$lt": stale_cutoff(self.settings.job_heartbeat_timeout_s)},
-            },
-            {"_id": 1},
+        queued = self.jobs.find(
+            lifecycle.queued_among(
+                list(by_job), stale_cutoff(self.settings.job_heartbeat_timeout_s)
+            )
         )
         stuck = [tag for doc in queued for tag in by_job[doc["_id"]]]
         if stuck:

@@ -9,13 +9,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 import redis
-from pymongo.collection import Collection
 from pymongo.errors import PyMongoError
 
 from shared import events
 from shared.documents import EventType, JobProgress, JobState, ProgressEvent
 from shared.names import events_key
 from shared.planning import SolveProgress
+from worker.jobs import lifecycle
+from worker.jobs.lifecycle import Jobs
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ class ProgressReporter:
         self,
         *,
         client: redis.Redis,
-        jobs: Collection[dict[str, Any]],
+        jobs: Jobs,
         prefix: str,
         ttl_s: int,
         job_id: str,
@@ -85,14 +86,8 @@ class ProgressReporter:
                 now = time.monotonic()
                 if now - self._last_db_write >= self._db_interval:
                     self._last_db_write = now
-                    self._jobs.update_one(
-                        {"_id": self._job_id, "lease": self._lease},
-                        {
-                            "$set": {
-                                "progress": progress.model_dump(),
-                                "updated_at": datetime.now(UTC),
-                            }
-                        },
+                    self._jobs.update(
+                        lifecycle.progress(self._job_id, self._lease, progress.model_dump())
                     )
         except (redis.RedisError, PyMongoError) as exc:
             # Redis or MongoDB away (a solve goes on without them): say so once, not per event.

@@ -1,5 +1,8 @@
 """One attempt at one job: load inputs, solve with live progress, save the days, finish.
 
+Every kind of job (`lifecycle.kind_of`) runs this lifecycle; its steps come from the
+kind's module (`plan.py`, `replan.py`).
+
 Safe under redelivery: the attempt takes a lease on the job document, the day documents
 have deterministic ids (one per plan, date and slot), and every final transition is a
 compare-and-set on the lease, so a job completes exactly once however often it is run.
@@ -8,47 +11,42 @@ compare-and-set on the lease, so a job completes exactly once however often it i
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, time
 from typing import Any, TypeVar
 
 import redis
-from pymongo import ReturnDocument, UpdateOne
+from pymongo import UpdateOne
 from pymongo.database import Database
 
 from shared import names
-from shared.documents import (
-    TERMINAL_STATES,
-    GenerateRequest,
-    JobState,
-    PlanSummary,
-    RunnerIn,
-)
+from shared.documents import TERMINAL_STATES, JobState
 from shared.indexes import day_doc_id
-from shared.planning import PlanRequest, PlanResult, TrainingSchema
+from shared.planning import PlanResult
 from shared.settings import Settings
-from shared.submission import SubmissionError, build_plan_request
-from worker.builtin_schemas import find_builtin
-from worker.cancel import CancelWatcher, HandBack
-from worker.engine import InvalidRequest, solve
-from worker.fitness import load_activities, with_logged_fitness
-from worker.heartbeat import claimable, stale_cutoff
+from worker.engine import InvalidRequest
+from worker.jobs import lifecycle, plan, replan
+from worker.jobs.cancel import CancelWatcher, HandBack
+from worker.jobs.inputs import InputError, Inputs
+from worker.jobs.lifecycle import Finished, JobKind, Jobs, stale_cutoff
+from worker.jobs.persistence import retry_db
+from worker.jobs.plan import Work
+from worker.jobs.progress import ProgressReporter, make_event, publish
 from worker.metrics import record_finished
-from worker.persistence import retry_db
-from worker.progress import ProgressReporter, make_event, publish
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+# How each kind of job prepares its work (the job document's `kind`).
+KINDS: dict[JobKind, Callable[[Inputs, dict[str, Any]], Work]] = {
+    "generate": plan.prepare,
+    "replan": replan.prepare,
+}
 
-class InputError(Exception):
-    """The job's inputs cannot be planned (deleted runner, invalid request): fail the job."""
 
-
-class PlanJob:
+class Attempt:
     def __init__(
         self,
         *,
@@ -60,39 +58,27 @@ class PlanJob:
     ) -> None:
         self.db, self.redis, self.settings = db, client, settings
         self.job_id, self.worker = job_id, worker
-        self.jobs = db[names.JOBS]
+        self.jobs = Jobs(db)
+        self.inputs = Inputs(db, self.jobs, settings)
         self.lease = uuid.uuid4().hex
         self.attempt = 0
 
     # -- the attempt -------------------------------------------------------------------
 
     def run(self) -> None:
-        job = self.jobs.find_one({"_id": self.job_id})
+        job = self.jobs.find_one(lifecycle.by_id(self.job_id))
         if job is None:
             log.warning("job %s does not exist; dropping the message", self.job_id)
             return
-        if job.get("kind") == "replan" and type(self) is PlanJob:
-            # A re-plan: this same lifecycle, with its own steps (replan_job.py).
-            from worker.replan_job import ReplanJob
-
-            self.__class__ = ReplanJob
         if job["state"] in TERMINAL_STATES:  # finished earlier, or cancelled while queued
             return
-        now = datetime.now(UTC)
-        job = self.jobs.find_one_and_update(
-            {"_id": self.job_id, **claimable(stale_cutoff(self.settings.job_heartbeat_timeout_s))},
-            {
-                "$inc": {"attempts": 1},
-                "$set": {
-                    "state": "running",
-                    "lease": self.lease,
-                    "worker": self.worker,
-                    "started_at": now,
-                    "heartbeat_at": now,
-                    "updated_at": now,
-                },
-            },
-            return_document=ReturnDocument.AFTER,
+        job = self.jobs.apply(
+            lifecycle.claim(
+                self.job_id,
+                self.lease,
+                self.worker,
+                stale_cutoff(self.settings.job_heartbeat_timeout_s),
+            )
         )
         if job is None:
             log.info("job %s runs elsewhere (live heartbeat); dropping this message", self.job_id)
@@ -118,7 +104,7 @@ class PlanJob:
                 self.finish("cancelled", error="cancelled before the solve started")
                 return
             try:
-                request = self.build_request(job)
+                work = KINDS[lifecycle.kind_of(job)](self.inputs, job)
             except InputError as exc:
                 self.finish("failed", error=str(exc))
                 return
@@ -130,11 +116,11 @@ class PlanJob:
                 job_id=self.job_id,
                 lease=self.lease,
                 attempt=self.attempt,
-                time_limit_s=request.time_limit_s,
+                time_limit_s=work.request.time_limit_s,
                 db_interval_s=self.settings.progress_db_interval_s,
             )
             try:
-                result = self.solve(request, reporter, cw.event)
+                result = work.solve(reporter, cw.event)
             except InvalidRequest as exc:
                 self.finish("failed", error=f"the request cannot be planned: {exc}")
                 return
@@ -148,65 +134,17 @@ class PlanJob:
                 "failed",
                 error=failure_message(result),
                 conflicts=result.conflicts,
-                result=self.summarise(result).model_dump(mode="json"),
+                result=work.summarise(result).model_dump(mode="json"),
             )
-        elif self.persist("save the plan", lambda: self.save_days(job, result)):
-            summary = self.summarise(result).model_dump(mode="json")
+        elif self.persist("save the plan", lambda: self.save_days(job, work, result)):
+            summary = work.summarise(result).model_dump(mode="json")
             self.persist("finish the job", lambda: self.finish("succeeded", result=summary))
 
     # -- steps -----------------------------------------------------------------------
 
-    def build_request(self, job: dict[str, Any]) -> PlanRequest:
-        runner_doc = self.db[names.RUNNERS].find_one({"_id": job["runner_id"]})
-        if runner_doc is None:
-            raise InputError(f"runner {job['runner_id']} no longer exists")
-        schema = self.load_schema(job["schema_id"])
-        body = GenerateRequest.model_validate(job["request"])
-        runner = RunnerIn.model_validate(
-            {k: v for k, v in runner_doc.items() if k in RunnerIn.model_fields}
-        )
-        # Logged activities, when there are any, give the current CTL/ATL (fitness.py).
-        logged = load_activities(self.db, job.get("tenant_id", ""), job["runner_id"])
-        runner = with_logged_fitness(runner, logged, datetime.now(UTC).date(), body.rules)
-        try:
-            return build_plan_request(
-                runner,
-                schema,
-                body,
-                default_time_limit_s=self.settings.solver_time_limit_s,
-                max_time_limit_s=self.settings.solver_max_time_limit_s,
-                workers=self.settings.threads_per_solve,
-            )
-        except SubmissionError as exc:
-            raise InputError("; ".join(exc.problems)) from exc
-
-    def load_schema(self, schema_id: str) -> TrainingSchema:
-        builtin = find_builtin(schema_id)
-        if builtin is not None:
-            return TrainingSchema.model_validate(
-                builtin.model_dump(include=set(TrainingSchema.model_fields))
-            )
-        doc = self.db[names.SCHEMAS].find_one({"_id": schema_id})
-        if doc is None:
-            raise InputError(f"training-plan schema {schema_id} no longer exists")
-        return TrainingSchema.model_validate(
-            {k: v for k, v in doc.items() if k in TrainingSchema.model_fields}
-        )
-
-    def solve(
-        self, request: PlanRequest, on_progress: ProgressReporter, cancel: threading.Event
-    ) -> PlanResult:
-        return solve(request, on_progress=on_progress, cancel=cancel)
-
-    def summarise(self, result: PlanResult) -> PlanSummary:
-        return summarise(result)
-
-    def save_days(self, job: dict[str, Any], result: PlanResult) -> bool:
+    def save_days(self, job: dict[str, Any], work: Work, result: PlanResult) -> bool:
         """Upsert one document per day and slot; False if a newer attempt owns the job now."""
-        if (
-            self.jobs.count_documents({"_id": self.job_id, "lease": self.lease, "state": "running"})
-            == 0
-        ):
+        if not self.jobs.exists(lifecycle.running_under(self.job_id, self.lease)):
             log.warning("job %s was taken over by a newer attempt; not saving", self.job_id)
             return False
         plan_id = job["plan_id"]
@@ -237,6 +175,9 @@ class PlanJob:
         days.bulk_write(ops, ordered=False)
         # A killed earlier attempt may have written slots this plan does not have.
         days.delete_many({"plan_id": plan_id, "version": version, "lease": {"$ne": self.lease}})
+        engine_request = work.engine_request()
+        if engine_request is not None:
+            self.jobs.update(lifecycle.keep_engine_request(self.job_id, self.lease, engine_request))
         return True
 
     def emit(self, event: Any, state: JobState, **fields: Any) -> None:
@@ -258,17 +199,9 @@ class PlanJob:
             action, what=what, job_id=self.job_id, timeout_s=self.settings.job_persist_timeout_s
         )
 
-    def finish(self, state: JobState, **fields: Any) -> None:
+    def finish(self, state: Finished, **fields: Any) -> None:
         """Compare-and-set on the lease; only the winning attempt emits the terminal event."""
-        now = datetime.now(UTC)
-        update: dict[str, Any] = {"state": state, "finished_at": now, "updated_at": now, **fields}
-        if state == "succeeded":
-            update["progress.percent"] = 100.0
-        job = self.jobs.find_one_and_update(
-            {"_id": self.job_id, "state": "running", "lease": self.lease},
-            {"$set": update},
-            return_document=ReturnDocument.AFTER,
-        )
+        job = self.jobs.apply(lifecycle.finish(self.job_id, self.lease, state, fields))
         if job is None:
             log.info(
                 "job %s already finished elsewhere; attempt %s ends quietly",
@@ -285,22 +218,6 @@ class PlanJob:
             conflicts=fields.get("conflicts", []),
             progress=job.get("progress"),
         )
-
-
-def summarise(result: PlanResult) -> PlanSummary:
-    return PlanSummary(
-        status=result.status,
-        objective=result.objective,
-        bound=result.bound,
-        gap=result.gap,
-        solve_seconds=result.solve_seconds,
-        start=result.start,
-        race_date=result.race_date,
-        days=len(result.days),
-        training_days=len({d.date for d in result.days if d.is_training_day}),
-        total_load=sum(d.load for d in result.days),
-        total_minutes=sum(d.duration_min for d in result.days),
-    )
 
 
 def failure_message(result: PlanResult) -> str:
