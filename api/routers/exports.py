@@ -34,20 +34,14 @@ router = APIRouter(tags=["training plans"], responses=COMMON_ERRORS)
 # same `?version=`).
 Plan = Annotated[TrainingPlan, Depends(get_training_plan)]
 
+# What a stored summary tells of its solve, as the renderers read it.
+_SOLVE_FIELDS = {"status", "objective", "bound", "gap", "solve_seconds", "start", "race_date"}
+
 
 def _result(plan: TrainingPlan) -> PlanResult:
     """The stored plan as the renderers take it (a succeeded solve: no conflicts)."""
-    summary = plan.summary
-    return PlanResult(
-        status=summary.status,
-        objective=summary.objective,
-        bound=summary.bound,
-        gap=summary.gap,
-        solve_seconds=summary.solve_seconds,
-        start=summary.start,
-        race_date=summary.race_date,
-        days=[PlanDay.model_validate(d.model_dump()) for d in plan.days],
-    )
+    solve = plan.summary.model_dump(include=_SOLVE_FIELDS)
+    return PlanResult(**solve, days=[PlanDay.model_validate(d.model_dump()) for d in plan.days])
 
 
 def _format(formats: Mapping[str, ExportFormat[Content]], extension: str) -> ExportFormat[Content]:
