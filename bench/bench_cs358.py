@@ -8,7 +8,7 @@ with implied rows); times are the solvers' own solve calls, model building and f
 excluded. Instances: N in 35, 70, 105, 182, 315 x D in 1, 2 with R = 1, B = 50 and the
 issue's default race rule (one race on day N//2 when N >= 60).
 
-Usage: python bench/bench_cs358.py [--limit SECONDS] [--out bench/results]
+Usage: python -m bench.bench_cs358 [--limit SECONDS] [--out bench/results]
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 INSTANCES = [(n, d) for n in (35, 70, 105, 182, 315) for d in (1, 2)]
 REST_DAYS, BASELINE = 1, 50

@@ -23,7 +23,7 @@ def test_catalogue_is_the_seed_csv() -> None:
     cat = load_catalogue()
     assert len(cat) == 45
     assert {w.sport for w in cat} == set(SPORTS)
-    text = files("worker.engine").joinpath("data/triathlon_workouts.csv").read_text()
+    text = files("worker.reproduce").joinpath("data/triathlon_workouts.csv").read_text()
     tagged = [line for line in text.splitlines() if line.strip().endswith(",base")]
     assert sum(1 for w in cat if w.excluded_phases == ["base"]) == len(tagged) > 0
     assert len({w.code for w in cat}) == 45

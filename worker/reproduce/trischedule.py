@@ -49,7 +49,7 @@ def load_catalogue(text: str | None = None) -> list[TriWorkout]:
     """The seed's 45 workouts (`week_blocks` = phases in which a workout is NOT used)."""
     if text is None:
         text = (
-            resources.files("worker.engine")
+            resources.files("worker.reproduce")
             .joinpath("data/triathlon_workouts.csv")
             .read_text(encoding="utf-8")
         )
