@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from types import TracebackType
 from typing import Literal
 
 import redis
+
+from worker.jobs.ticker import Ticker
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +21,7 @@ class HandBack(Exception):
     queue (tasks.py) instead of ending as cancelled."""
 
 
-class CancelWatcher:
+class CancelWatcher(Ticker):
     """Polls the flags from a daemon thread while the solve runs (the solve blocks the task)."""
 
     def __init__(
@@ -30,12 +31,11 @@ class CancelWatcher:
         interval_s: float,
         handback_key: str | None = None,
     ) -> None:
+        super().__init__(interval_s, "cancel-watcher", join_timeout_s=2)
         self.event = threading.Event()
         self.reason: StopReason | None = None
-        self._client, self._key, self._interval = client, key, interval_s
+        self._client, self._key = client, key
         self._handback_key = handback_key
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="cancel-watcher", daemon=True)
         self._failing = False
 
     @property
@@ -66,23 +66,10 @@ class CancelWatcher:
             return "handback"
         return None
 
-    def _run(self) -> None:
-        while not self._stop.wait(self._interval):
-            reason = self._poll()
-            if reason is not None:
-                self.reason = reason
-                self.event.set()
-                return
-
-    def __enter__(self) -> CancelWatcher:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._stop.set()
-        self._thread.join(timeout=2)
+    def tick(self) -> bool:
+        reason = self._poll()
+        if reason is None:
+            return False
+        self.reason = reason
+        self.event.set()
+        return True

@@ -9,24 +9,22 @@ recovery loop queues it again, and a new attempt may take it over (`lifecycle.ab
 from __future__ import annotations
 
 import logging
-import threading
-from types import TracebackType
 
 from pymongo.errors import PyMongoError
 
 from worker.jobs import lifecycle
 from worker.jobs.lifecycle import Jobs
+from worker.jobs.ticker import Ticker
 
 log = logging.getLogger(__name__)
 
 
-class Heartbeat:
+class Heartbeat(Ticker):
     """Stamps `heartbeat_at` while the attempt holding `lease` runs the job."""
 
     def __init__(self, jobs: Jobs, job_id: str, lease: str, interval_s: float) -> None:
-        self._jobs, self._job_id, self._lease, self._interval = jobs, job_id, lease, interval_s
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="job-heartbeat", daemon=True)
+        super().__init__(interval_s, "job-heartbeat", join_timeout_s=5)
+        self._jobs, self._job_id, self._lease = jobs, job_id, lease
         self._failing = False
 
     def beat(self) -> None:
@@ -42,19 +40,6 @@ class Heartbeat:
                 log.warning("job %s: heartbeat failed: %s", self._job_id, exc)
             self._failing = True
 
-    def _run(self) -> None:
-        while not self._stop.wait(self._interval):
-            self.beat()
-
-    def __enter__(self) -> Heartbeat:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
+    def tick(self) -> bool:
+        self.beat()
+        return False
