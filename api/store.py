@@ -10,20 +10,18 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 
 from api.errors import not_found
+from api.runners.store import get_runner
 from shared import names
-from shared.documents import Job, Runner, StoredSchema
+from shared.documents import Job, StoredSchema
+from shared.planning import Distance
 from worker.builtin_schemas import find_builtin
 from worker.jobs import lifecycle
 from worker.jobs.lifecycle import AsyncJobs
 
 Db = AsyncDatabase[dict[str, Any]]
 
-
-async def get_runner(db: Db, tenant: str, runner_id: str) -> Runner:
-    doc = await db[names.RUNNERS].find_one({"_id": runner_id, "tenant_id": tenant})
-    if doc is None:
-        raise not_found("runner", runner_id)
-    return Runner.model_validate(doc)
+# The runner collection has its own module; routers read a runner through here as well.
+__all__ = ["Db", "get_job", "get_plan_job", "get_runner", "get_schema", "schema_distances"]
 
 
 async def get_schema(db: Db, tenant: str, schema_id: str) -> StoredSchema:
@@ -34,6 +32,18 @@ async def get_schema(db: Db, tenant: str, schema_id: str) -> StoredSchema:
     if doc is None:
         raise not_found("training-plan schema", schema_id)
     return StoredSchema.model_validate(doc)
+
+
+async def schema_distances(db: Db, tenant: str, schema_ids: set[str]) -> dict[str, Distance]:
+    """The distance of each schema found among `schema_ids` (built-in or the tenant's)."""
+    found = {i: b.distance for i in schema_ids if (b := find_builtin(i)) is not None}
+    stored = schema_ids - set(found)
+    if stored:
+        cursor = db[names.SCHEMAS].find(
+            {"_id": {"$in": sorted(stored)}, "tenant_id": tenant}, {"distance": 1}
+        )
+        found.update({d["_id"]: d["distance"] async for d in cursor})
+    return found
 
 
 async def get_job(db: Db, tenant: str, job_id: str) -> Job:

@@ -5,10 +5,11 @@ MongoDB documents use string `_id`s; the models read `_id` and expose it as `id`
 
 from __future__ import annotations
 
+import copy
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstraints, create_model
 
 from shared.planning import (
     Athlete,
@@ -56,6 +57,72 @@ class Runner(RunnerIn):
 
     id: str = _ID
     created_at: datetime
+    updated_at: datetime | None = Field(default=None, description="last PATCH, if any")
+
+
+def _partial(model: type[BaseModel], name: str, doc: str) -> type[BaseModel]:
+    """`model` with every field optional and nothing defaulted: each field given keeps the
+    field's own type and constraints (so `null` is refused where the field refuses it)."""
+    fields: dict[str, Any] = {}
+    for field, info in model.model_fields.items():
+        optional = copy.copy(info)
+        optional.default, optional.default_factory = None, None  # defaults are not validated
+        fields[field] = (info.annotation, optional)
+
+    def without_defaults(schema: dict[str, Any]) -> None:
+        for prop in schema.get("properties", {}).values():
+            prop.pop("default", None)
+
+    config = ConfigDict(**{**model.model_config, "json_schema_extra": without_defaults})
+    partial: type[BaseModel] = create_model(name, __config__=config, __doc__=doc, **fields)
+    return partial
+
+
+if TYPE_CHECKING:  # a model made at runtime: to the type checker, just a model
+
+    class RunnerPatch(BaseModel): ...
+
+else:
+    RunnerPatch = _partial(
+        RunnerIn,
+        "RunnerPatch",
+        "Body of `PATCH /runners/{runner_id}`: the fields to change (a JSON merge patch); "
+        "the others keep their values. The merged profile is validated as on creation. "
+        "Giving `recent_loads` without `ctl`/`atl` clears the stored ones, so that fitness "
+        "is derived from the new loads, as when a runner is created with loads only.",
+    )
+
+
+class GoalRace(BaseModel):
+    date: date
+    distance: Distance
+
+
+class FormToday(BaseModel):
+    """Fitness (CTL) and fatigue (ATL) at the end of today, form (TSB) this morning."""
+
+    date: date
+    ctl: float
+    atl: float
+    tsb: float
+
+
+class RunnerListItem(Runner):
+    latest_plan_id: str | None = Field(description="the runner's newest generated plan")
+    goal_race: GoalRace | None = Field(description="the A race of that plan's latest version")
+    form_today: FormToday | None = Field(
+        description="today's (UTC) values in that plan's latest version; null if the plan "
+        "does not cover today"
+    )
+
+
+class RunnerPage(BaseModel):
+    """One page of `GET /runners`, newest runner first."""
+
+    items: list[RunnerListItem]
+    total: int = Field(description="the tenant's runners, all pages")
+    limit: int
+    next: str | None = Field(description="the next page's URL (path and query); null: last page")
 
 
 class StoredSchema(TrainingSchema):

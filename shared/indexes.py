@@ -17,6 +17,12 @@ INDEXES: list[tuple[str, list[tuple[str, int]], dict[str, Any]]] = [
         {"unique": True, "name": "plan_version_date_slot_unique"},
     ),
     (names.PLAN_DAYS, [("runner_id", 1), ("date", 1)], {"name": "runner_date"}),
+    # `GET /runners`: a tenant's runners, newest first (keyset pages).
+    (
+        names.RUNNERS,
+        [("tenant_id", 1), ("created_at", -1), ("_id", -1)],
+        {"name": "tenant_created"},
+    ),
     (names.JOBS, [("runner_id", 1), ("state", 1), ("created_at", -1)], {"name": "runner_state"}),
     # `/metrics` counts queued and running jobs at every scrape.
     (names.JOBS, [("state", 1)], {"name": "state"}),

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, WebSocket, WebSocketDisconnect, status
 
 from api import store
 from api.auth import current_tenant
+from api.cancellation import cancel
 from api.deps import DbDep, RedisDep, SettingsDep, TenantDep
 from api.errors import COMMON_ERRORS, ApiError, error
 from api.events import (
@@ -17,15 +17,10 @@ from api.events import (
     SseResponse,
     check_last_event_id,
     follow,
-    publish,
     sse_frames,
 )
 from api.ids import ID_PATTERN, JobId
-from api.metrics import record_finished
-from shared import names
-from shared.documents import TERMINAL_STATES, Job, ProgressEvent
-from worker.jobs import lifecycle
-from worker.jobs.lifecycle import AsyncJobs
+from shared.documents import TERMINAL_STATES, Job
 
 router = APIRouter(prefix="/jobs", tags=["jobs"], responses=COMMON_ERRORS)
 
@@ -61,23 +56,9 @@ async def cancel_job(job: ExistingJob, db: DbDep, redis: RedisDep, settings: Set
 
     Answers with the job: `cancelled` at once if it was queued, else still `running`
     until the worker stops (follow the events for the terminal `cancelled`)."""
-    job_id = job.id
     if job.state in TERMINAL_STATES:
-        raise ApiError(409, f"job {job_id} already {job.state}; nothing to cancel")
-    # The flag first: if a worker starts the job between here and the update below, it
-    # still sees the flag (before solving, or within a poll interval while solving).
-    await redis.set(names.cancel_key(settings.redis_prefix, job_id), "1", ex=settings.events_ttl_s)
-    error, now = "cancelled before it started", datetime.now(UTC)
-    doc = await AsyncJobs(db).apply(lifecycle.cancel_queued(job_id, error, now))
-    if doc is not None:
-        await publish(
-            redis,
-            settings,
-            ProgressEvent(event="cancelled", job_id=job_id, state="cancelled", at=now, error=error),
-        )
-        await record_finished(db, "cancelled")  # the workers count the jobs they finish
-        return Job.model_validate(doc)
-    return await store.get_job(db, job.tenant_id, job_id)
+        raise ApiError(409, f"job {job.id} already {job.state}; nothing to cancel")
+    return await cancel(db, redis, settings, job)
 
 
 @router.get(

@@ -13,6 +13,8 @@ States and the transitions between them (the operation that performs each):
               |  cancelled   sets the cancel flag in Redis, which the attempt watches)
     running   -> queued     `release`: hand back (warm shutdown), a lost service, or the
                             recovery loop requeueing an abandoned job; no lease afterwards
+    (any)     -> (none)     `of_runner` + `delete_all`: `DELETE /runners/{id}` erases the
+                            runner's jobs once its `active_of_runner` ones are cancelled
 
 `succeeded`, `failed` and `cancelled` are final: no filter below matches them for a
 change of state. Writes while `running` (`beat`, `progress`, `keep_engine_request`) and the
@@ -270,6 +272,27 @@ def _generated(tenant: str, **match: str) -> Doc:
     return {**match, "state": "succeeded", "tenant_id": tenant, "kind": {"$ne": REPLAN}}
 
 
+# -- a runner's jobs -------------------------------------------------------------------
+
+
+def of_runner(tenant: str, runner_id: str) -> Read:
+    return Read({"runner_id": runner_id, "tenant_id": tenant})
+
+
+def active_of_runner(tenant: str, runner_id: str) -> Read:
+    """The runner's jobs still queued or running (to cancel before the runner goes)."""
+    return Read({**of_runner(tenant, runner_id).filter, "state": {"$in": ["queued", "running"]}})
+
+
+def runners_plans(tenant: str, runner_ids: list[str], fields: list[str]) -> Read:
+    """The succeeded jobs of these runners, generated plans and re-plans alike (`fields`
+    only): every version of every plan they have."""
+    return Read(
+        {"runner_id": {"$in": runner_ids}, "state": "succeeded", "tenant_id": tenant},
+        dict.fromkeys(fields, 1),
+    )
+
+
 # -- executors -------------------------------------------------------------------------
 
 
@@ -332,3 +355,7 @@ class AsyncJobs:
 
     async def delete(self, read: Read) -> None:
         await self._jobs.delete_one(read.filter)
+
+    async def delete_all(self, read: Read) -> int:
+        """How many were deleted."""
+        return (await self._jobs.delete_many(read.filter)).deleted_count

@@ -1,0 +1,2 @@
+"""Runners: their collection (`store`), changes (`changes`), the list's plan overview
+(`overview`) and deleting a runner with everything kept for them (`deletion`)."""
