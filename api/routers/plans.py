@@ -65,7 +65,7 @@ async def generate_training_plan(
     return accepted(job, f"/training-plans/{job.plan_id}", created, response)
 
 
-@router.get("/runners/{runner_id}/training-plans")
+@router.get("/runners/{runner_id}/training-plans", responses={404: error("unknown runner")})
 async def list_training_plans(
     runner_id: RunnerId, db: DbDep, tenant: TenantDep
 ) -> list[VersionedPlanListItem]:

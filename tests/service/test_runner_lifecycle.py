@@ -314,6 +314,28 @@ def test_list_shows_latest_plan_goal_race_and_todays_form(stack: Stack) -> None:
     assert form["tsb"] != pytest.approx(45 - 40, abs=0.5)
 
 
+def test_list_follows_the_plans_latest_version(stack: Stack) -> None:
+    with tenant_client(stack) as client:
+        runner_id = create_runner(client)
+        plan_id = succeeded(client, generate(client, runner_id, plan_from_today(days=21)))
+        moved = (today() + timedelta(days=27)).isoformat()
+        replan = client.post(
+            f"/training-plans/{plan_id}/replan",
+            json={"race": {"date": moved, "distance": "10k", "priority": "A"}, "time_limit_s": 2},
+        )
+        assert replan.status_code == 202, replan.text
+        succeeded(client, replan.json()["job_id"])
+        (item,) = client.get("/runners").json()["items"]
+    assert item["latest_plan_id"] == plan_id
+    assert item["goal_race"] == {"date": moved, "distance": "10k"}
+    midnight = datetime.combine(today(), datetime.min.time(), tzinfo=UTC)
+    slots = stack.db["trainingplan"].find({"plan_id": plan_id, "version": 2, "date": midnight})
+    values = {(d["ctl"], d["atl"], d["tsb"]) for d in slots}  # every slot: the date's values
+    assert len(values) == 1
+    ((ctl, atl, tsb),) = values
+    assert item["form_today"] == {"date": today().isoformat(), "ctl": ctl, "atl": atl, "tsb": tsb}
+
+
 # -- DELETE ----------------------------------------------------------------------------
 
 
