@@ -202,6 +202,24 @@ def test_ics_with_extra_flags(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert len({str(e["UID"]) for e in events}) == len(events)
 
 
+def test_other_races_are_planned_around(capsys: pytest.CaptureFixture[str]) -> None:
+    """A B race gets easy days on both sides; a C race is in the plan as a race day."""
+    race = race_after(10)
+    b_race, c_race = race - timedelta(days=35), race - timedelta(days=56)
+    others = ["--other-race", f"{b_race}:half:B", "--other-race", f"{c_race}:5k:c"]
+    flags = ["--format", "json", "--quiet", "--time-limit", "5"]
+    code = main(plan_args(race, "marathon", START, *flags, *others))
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    days = {d["date"]: d for d in json.loads(out)["days"] if d["slot"] == 0}
+    assert days[str(b_race)]["intensity"] == days[str(c_race)]["intensity"] == "race"
+    assert days[str(b_race)]["session_type"] == "Race: half marathon"
+    for k in (-2, -1, 1, 2):
+        near = days[str(b_race + timedelta(days=k))]
+        assert near["intensity"] not in ("moderate", "hard"), near
+        assert near["session_type"] != "Long run", near
+
+
 def test_infeasible_exits_2_with_conflicts() -> None:
     proc = cli(
         "plan",
@@ -230,6 +248,10 @@ BEFORE_START = str(START - timedelta(days=20))
         ([*TEN_K, "--ctl", "-5"], 1, "--ctl"),
         ([*TEN_K, "--time-limit", "0"], 1, "--time-limit"),
         ([*TEN_K, "--long-run-day", "funday"], 2, "weekday"),
+        ([*TEN_K, "--other-race", "2027-03-07:half"], 2, "YYYY-MM-DD:DISTANCE:B"),
+        ([*TEN_K, "--other-race", "2027-03-07:ultra:B"], 2, "distance must be one of"),
+        ([*TEN_K, "--other-race", "2027-03-07:half:A"], 2, "priority must be B or C"),
+        ([*TEN_K, "--other-race", f"{BEFORE_START}:5k:B", "--start", str(START)], 1, "outside"),
     ],
 )
 def test_bad_input_gives_a_message(args: list[str], code: int, needle: str | None) -> None:

@@ -161,6 +161,21 @@ def violations(
             f"race-day TSB {race_tsb:.2f} outside [{rules.race_tsb_min}, {rules.race_tsb_max}]"
         )
 
+    # B races: easy days before (no hard in 2, no long run in 3) and after (2 days, neither).
+    b_races = {r.date for r in request.races if r.priority == "B"}
+    index = {dt: i for i, dt in enumerate(dates)}
+    for b in sorted(b_races & set(index)):
+        i = index[b]
+        around = [(k, "before") for k in range(max(0, i - 3), i)]
+        around += [(k, "after") for k in range(i + 1, min(n - 1, i + 3))]
+        for k, side in around:
+            if settled(k):
+                continue
+            if longrun[k] and (side == "after" or k >= i - 3):
+                out.append(f"{dates[k]}: long run {side} the B race on {b}")
+            if hardish[k] and (side == "after" or k >= i - 2):
+                out.append(f"{dates[k]}: hard session {side} the B race on {b}")
+
     # Calendar weeks, Monday to Sunday.
     weeks: dict[int, list[int]] = defaultdict(list)
     monday0 = dates[0] - timedelta(days=dates[0].weekday())
@@ -192,7 +207,14 @@ def violations(
         training_week = full and all(phase[i] in ("base", "build", "peak") for i in idx)
         no_long_left = not any(available(i, shortest_long) for i in future)
         waived_long = future != idx and n_long == 0 and no_long_left
-        if training_week and rules.long_run_every_week and n_long != 1 and not waived_long:
+        b_race_week = any(dates[i] in b_races for i in idx)
+        if (
+            training_week
+            and rules.long_run_every_week
+            and n_long != 1
+            and not waived_long
+            and not b_race_week
+        ):
             out.append(f"week {w + 1}: {n_long} long runs")
         if n_long > 1:
             out.append(f"week {w + 1}: {n_long} long runs")

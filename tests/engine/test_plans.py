@@ -94,8 +94,37 @@ def test_b_race_gets_a_mini_taper() -> None:
     assert violations(result.days, request, schema_for(request)) == []
     by_date = {d.date: d for d in result.days if d.slot == 0}
     assert by_date[b_day].intensity == "race"
-    for k in (1, 2):
-        assert by_date[b_day - timedelta(days=k)].intensity not in ("moderate", "hard")
+    for k in (-2, -1, 1, 2):
+        near = by_date[b_day + timedelta(days=k)]
+        assert near.intensity not in ("moderate", "hard") and near.session_type != "Long run"
+    assert by_date[b_day - timedelta(days=3)].session_type != "Long run"
+
+
+@pytest.mark.parametrize("weeks_out", [4, 6])
+def test_b_race_fits_weekday_availability_and_weekly_long_runs(weeks_out: int) -> None:
+    """The README's runner (Wednesday off, 45-60 min on weekdays, the long run on Sunday)
+    with a B race: the race's week drops its long run rather than making the plan
+    infeasible."""
+    b_day = RACE - timedelta(weeks=weeks_out)
+    athlete = Athlete(
+        ctl=45, atl=40, weekly_hours=7, availability_min=[60, 60, 0, 60, 45, None, 150]
+    )
+    request = PlanRequest(
+        races=[
+            Race(date=RACE, distance="marathon"),
+            Race(date=b_day, distance="half", priority="B"),
+        ],
+        start=RACE - timedelta(days=RACE.weekday()) - timedelta(weeks=17),
+        athlete=athlete,
+        time_limit_s=5,
+        gap_limit=0.02,
+    )
+    result = solve(request)
+    assert result.status in ("OPTIMAL", "FEASIBLE"), result.conflicts
+    assert violations(result.days, request, schema_for(request)) == []
+    monday = b_day - timedelta(days=b_day.weekday())
+    week = [d for d in result.days if monday <= d.date <= monday + timedelta(days=6)]
+    assert not any(d.session_type == "Long run" for d in week if d.date > b_day - timedelta(days=4))
 
 
 def test_fitness_floor_on_race_day_is_met() -> None:

@@ -38,6 +38,7 @@ EXIT_OK, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_INTERNAL = 0, 1, 2,
 _FLAG_OF = {
     ("races", 0, "date"): "--race-date",
     ("races", 0, "distance"): "--distance",
+    ("races",): "--other-race",
     ("start",): "--start",
     ("athlete", "ctl"): "--ctl",
     ("athlete", "atl"): "--atl",
@@ -81,6 +82,21 @@ def _weekday(text: str) -> int:
     return [d.lower() for d in WEEKDAYS].index(key)
 
 
+def _other_race(text: str) -> dict[str, Any]:
+    """`YYYY-MM-DD:DISTANCE:B|C`, e.g. 2027-03-14:half:B."""
+    parts = text.split(":")
+    if len(parts) != 3:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected YYYY-MM-DD:DISTANCE:B or :C")
+    day, distance, priority = parts[0], parts[1].lower(), parts[2].upper()
+    if distance not in DISTANCES:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: distance must be one of {', '.join(DISTANCES)}"
+        )
+    if priority not in ("B", "C"):
+        raise argparse.ArgumentTypeError(f"{text!r}: priority must be B or C (the goal is A)")
+    return {"date": _iso_date(day), "distance": distance, "priority": priority}
+
+
 def register(subparsers: Any) -> None:
     p: argparse.ArgumentParser = subparsers.add_parser(
         "plan",
@@ -100,6 +116,14 @@ def register(subparsers: Any) -> None:
     p.add_argument("--long-run-day", type=_weekday, metavar="DAY", help="mon..sun")
     p.add_argument(
         "--unavailable", type=_date_list, metavar="D,D,...", help="dates with no training"
+    )
+    p.add_argument(
+        "--other-race",
+        type=_other_race,
+        action="append",
+        default=[],
+        metavar="D:DISTANCE:B|C",
+        help="another race: B gets easy days around it, C is trained through (repeatable)",
     )
     p.add_argument("--time-limit", type=float, metavar="S", help="solver time limit (s)")
     p.add_argument("--gap-limit", type=float, metavar="G", help="stop at this relative gap")
@@ -151,7 +175,7 @@ _REQUEST_FLAGS = {
 def request_data(args: argparse.Namespace) -> dict[str, Any]:
     """Only flags actually given are passed: every default lives in the models."""
     data: dict[str, Any] = {
-        "races": [{"date": args.race_date, "distance": args.distance}],
+        "races": [{"date": args.race_date, "distance": args.distance}, *args.other_race],
         "athlete": {
             field: getattr(args, dest)
             for dest, field in _ATHLETE_FLAGS.items()

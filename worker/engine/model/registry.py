@@ -20,7 +20,7 @@ from worker.engine.model.families.load import (
 )
 from worker.engine.model.families.races import (
     a_race_form_window,
-    b_race_mini_taper,
+    b_race_easy_days,
     race_fitness_floor,
 )
 from worker.engine.model.families.sessions import (
@@ -144,7 +144,7 @@ FAMILIES: tuple[Family, ...] = (
         lambda x: "the fitness (CTL) you asked for on race day",
         Replanning.NEVER_RELAXED,
     ),
-    Family("b_race_taper", b_race_mini_taper, lambda x: "easy days before each B race"),
+    Family("b_race_taper", b_race_easy_days, lambda x: "easy days before and after each B race"),
 )
 
 _BY_NAME = {f.name: f for f in FAMILIES}

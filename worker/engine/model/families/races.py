@@ -33,11 +33,15 @@ def race_fitness_floor(pm: PlanModel, rows: Rows) -> None:
             rows.affine_ge(const, coeffs, race.fitness_floor)
 
 
-def b_race_mini_taper(pm: PlanModel, rows: Rows) -> None:
-    """No hard day in the two days before a B race, no long run in the three before."""
+def b_race_easy_days(pm: PlanModel, rows: Rows) -> None:
+    """No hard day in the two days before a B race, no long run in the three before, and
+    two easy days after it (no hard session, no long run)."""
+    n = len(pm.days)
     for d, race in _races(pm):
         if race.priority == "B":
             for t in range(max(0, d - 2), d):
                 rows.add(pm.hard_expr(t) == 0)
             for t in range(max(0, d - 3), d):
                 rows.add(pm.long_expr(t) == 0)
+            for t in range(d + 1, min(n - 1, d + 3)):
+                rows.add(pm.hard_expr(t) + pm.long_expr(t) == 0)

@@ -49,12 +49,14 @@ def minimum_runs_per_week(pm: PlanModel, rows: Rows) -> None:
 
 
 def long_run_each_training_week(pm: PlanModel, rows: Rows) -> None:
-    """Exactly one long run per full non-taper week, at most one in any other week,
-    and long runs at least `LONG_RUN_SPACING` days apart across week boundaries."""
+    """Exactly one long run per full non-taper week (a B race's week may drop it: the race
+    is its long effort), at most one in any other week, and long runs at least
+    `LONG_RUN_SPACING` days apart across week boundaries."""
     rules = pm.request.rules
     for week in pm.calendar.weeks:
         longs = total(pm.long_expr(d) for d in week.days)
-        if rules.long_run_every_week and week.full and not week.has_taper:
+        b_race = any((r := pm.days[d].race) is not None and r.priority == "B" for d in week.days)
+        if rules.long_run_every_week and week.full and not week.has_taper and not b_race:
             rows.add(longs == 1)
         else:
             pm.model.add(longs <= 1)  # hard: never a conflict to name
