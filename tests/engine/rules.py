@@ -161,17 +161,19 @@ def violations(
             f"race-day TSB {race_tsb:.2f} outside [{rules.race_tsb_min}, {rules.race_tsb_max}]"
         )
 
-    # B races: easy days before (no hard in 2, no long run in 3) and after (2 days, neither).
+    # B races: easy days before (no hard in 2; no long run in 3, nor earlier in its week)
+    # and after (2 days, neither).
     b_races = {r.date for r in request.races if r.priority == "B"}
     index = {dt: i for i, dt in enumerate(dates)}
     for b in sorted(b_races & set(index)):
         i = index[b]
-        around = [(k, "before") for k in range(max(0, i - 3), i)]
+        monday = i - b.weekday()
+        around = [(k, "before") for k in range(max(0, min(monday, i - 3)), i)]
         around += [(k, "after") for k in range(i + 1, min(n - 1, i + 3))]
         for k, side in around:
             if settled(k):
                 continue
-            if longrun[k] and (side == "after" or k >= i - 3):
+            if longrun[k]:
                 out.append(f"{dates[k]}: long run {side} the B race on {b}")
             if hardish[k] and (side == "after" or k >= i - 2):
                 out.append(f"{dates[k]}: hard session {side} the B race on {b}")

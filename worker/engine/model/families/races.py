@@ -34,14 +34,16 @@ def race_fitness_floor(pm: PlanModel, rows: Rows) -> None:
 
 
 def b_race_easy_days(pm: PlanModel, rows: Rows) -> None:
-    """No hard day in the two days before a B race, no long run in the three before, and
-    two easy days after it (no hard session, no long run)."""
+    """No hard day in the two days before a B race, no long run in the three before nor
+    earlier in its week, and two easy days after it (no hard session, no long run)."""
     n = len(pm.days)
     for d, race in _races(pm):
         if race.priority == "B":
             for t in range(max(0, d - 2), d):
                 rows.add(pm.hard_expr(t) == 0)
-            for t in range(max(0, d - 3), d):
+            # The race is its week's long effort: no long run in that week before it.
+            monday = d - pm.days[d].day_of_week
+            for t in range(max(0, min(monday, d - 3)), d):
                 rows.add(pm.long_expr(t) == 0)
             for t in range(d + 1, min(n - 1, d + 3)):
                 rows.add(pm.hard_expr(t) + pm.long_expr(t) == 0)
