@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstraints
 
+from shared.markers import Markers
 from shared.planning import (
     Athlete,
     Distance,
@@ -49,6 +50,25 @@ class RunnerIn(Athlete):
     )
     ctl: float | None = Field(default=None, ge=0, le=250)  # type: ignore[assignment]
     atl: float | None = Field(default=None, ge=0, le=400)  # type: ignore[assignment]
+    markers: Markers = Field(
+        default_factory=Markers,
+        description="performance markers (race result, threshold pace, LTHR, max HR, FTP, "
+        "CSS): the zones of `GET /runners/{id}/zones` come from them",
+    )
+
+    def activity_thresholds(self) -> dict[str, float]:
+        """`thresholds` as activity loads read them. A marker given wins (newer, validated);
+        a threshold pace from the race result only fills a gap."""
+        merged = dict(self.thresholds)
+        markers = self.markers
+        if markers.threshold_pace_s_per_km is not None:
+            merged["threshold_pace_s_per_km"] = markers.threshold_pace_s_per_km
+        derived = markers.threshold_pace()
+        if derived is not None:
+            merged.setdefault("threshold_pace_s_per_km", derived)
+        if markers.lthr_bpm is not None:
+            merged["threshold_hr"] = markers.lthr_bpm
+        return merged
 
 
 class Runner(RunnerIn):

@@ -86,7 +86,7 @@ async def record_activity(
 ) -> Activity:
     """Record an activity done; its load is given or derived from pace or heart rate."""
     runner = await store.get_runner(db, tenant, runner_id)
-    load, source = resolve_load(body, runner.thresholds)
+    load, source = resolve_load(body, runner.activity_thresholds())
     intensity: Intensity = DoneActivity(
         date=body.date,
         sport=body.sport,
