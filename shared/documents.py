@@ -21,6 +21,7 @@ from shared.planning import (
     SolveStatus,
     TrainingSchema,
 )
+from shared.zones import Zones
 
 JobState = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 TERMINAL_STATES: frozenset[str] = frozenset({"succeeded", "failed", "cancelled"})
@@ -310,6 +311,9 @@ class VersionedTrainingPlan(TrainingPlan):
     version: int = Field(description="the version shown (`?version=N`, default the latest)")
     latest_version: int
     versions: list[int] = Field(description="the plan's versions with days")
+    zones: Zones | None = Field(
+        default=None, description="the runner's current zones (null: no markers known)"
+    )
 
 
 class VersionedPlanListItem(PlanListItem):
