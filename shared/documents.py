@@ -241,8 +241,8 @@ class ActivityIn(BaseModel):
     """Body of `POST /runners/{runner_id}/activities`: one activity done.
 
     The load is given, or derived (TSS-like, see `shared.replanning`) from the average pace
-    and the runner's `thresholds.threshold_pace_s_per_km`, else from the average heart rate
-    and `thresholds.threshold_hr`."""
+    and the runner's threshold pace, else from the average heart rate and threshold HR
+    (`RunnerIn.activity_thresholds`: the markers, else `thresholds`)."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
