@@ -38,7 +38,9 @@ class _Strict(BaseModel):
 
 class RaceResult(_Strict):
     distance_m: float = Field(ge=MIN_DISTANCE_M, le=MAX_DISTANCE_M, description="metres")
-    time_s: float = Field(gt=0, le=24 * 3600, description="finishing time in seconds")
+    # From a minute on: the VDOT check below then refuses what is too fast (and never
+    # divides by a time of zero).
+    time_s: float = Field(ge=60, le=24 * 3600, description="finishing time in seconds")
 
     @model_validator(mode="after")
     def _humanly_possible(self) -> RaceResult:
@@ -58,7 +60,7 @@ class Markers(_Strict):
 
     race_result: RaceResult | None = Field(default=None, description="a recent race")
     threshold_pace_s_per_km: float | None = Field(
-        default=None, gt=0, description="threshold (about one-hour race) pace"
+        default=None, ge=60, le=1800, description="threshold (about one-hour race) pace"
     )
     lthr_bpm: float | None = Field(
         default=None, ge=80, le=230, description="lactate-threshold heart rate"

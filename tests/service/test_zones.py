@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from shared import names
 from tests.service.helpers import create_runner, events_until_terminal, generate, short_plan
 from tests.service.stack import Stack
 
@@ -96,7 +97,9 @@ def test_unknown_or_other_tenants_runner_is_404(api: httpx.Client, stack: Stack)
         ({"race_result": {"distance_m": 42195, "time_s": 5400}}, "VDOT 120.6"),
         ({"race_result": {"distance_m": 42195}}, "markers.race_result.time_s"),
         ({"race_result": {"distance_m": 100, "time_s": 12}}, "markers.race_result.distance_m"),
-        ({"threshold_pace_s_per_km": 60}, "markers.threshold_pace_s_per_km"),
+        ({"threshold_pace_s_per_km": 100}, "markers.threshold_pace_s_per_km"),
+        ({"threshold_pace_s_per_km": 5e-324}, "markers.threshold_pace_s_per_km"),
+        ({"race_result": {"distance_m": 42194, "time_s": 5e-324}}, "race_result.time_s"),
         ({"lthr_bpm": 190, "max_hr_bpm": 180}, "must be below max_hr_bpm"),
         ({"lthr_bpm": "170"}, "markers.lthr_bpm"),
         ({"ftp_w": -5}, "markers.ftp_w"),
@@ -111,7 +114,7 @@ def test_impossible_markers_are_422_and_nothing_is_stored(
     response = api.post("/runners", json={"name": name, "markers": markers})
     assert response.status_code == 422, response.text
     assert words in response.json()["detail"]
-    assert stack.db["runner"].count_documents({"name": name}) == 0
+    assert stack.db[names.RUNNERS].count_documents({"name": name}) == 0
 
 
 def test_old_profiles_and_thresholds_still_work(api: httpx.Client) -> None:

@@ -378,6 +378,8 @@ def test_other_marker_strings() -> None:
         ({"race_result": {"distance_m": 5000, "time_s": 6 * 3600}}, ("race_result",), "slower"),
         ({"race_result": {"distance_m": 400, "time_s": 60}}, ("race_result", "distance_m"), ""),
         ({"threshold_pace_s_per_km": 100}, ("threshold_pace_s_per_km",), "threshold"),
+        ({"threshold_pace_s_per_km": 5e-324}, ("threshold_pace_s_per_km",), ""),
+        ({"race_result": {"distance_m": 1500, "time_s": 5e-324}}, ("race_result", "time_s"), ""),
         ({"lthr_bpm": 185, "max_hr_bpm": 180}, (), "below max_hr_bpm"),
         ({"ftp_w": 5000}, ("ftp_w",), ""),
         ({"css_s_per_100m": 20}, ("css_s_per_100m",), ""),
