@@ -19,6 +19,7 @@ from api.events import sse_item_schemas
 from api.limits import BodySizeLimit
 from api.metrics import install as install_metrics
 from api.routers import activities, exports, health, jobs, plans, replans, runners, schemas, web
+from api.routers.zones import router as zones_router
 from shared.indexes import INDEXES, OBSOLETE_INDEXES
 from shared.settings import Settings, get_settings
 from worker.celery_app import create_celery
@@ -88,7 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(exports.router)
     app.include_router(web.router)
     routers = (health.router, runners.router, schemas.router, plans.router, jobs.router)
-    for router in (*routers, activities.router, replans.router):
+    for router in (*routers, activities.router, replans.router, zones_router):
         app.include_router(router)
     install_metrics(app)
     return app

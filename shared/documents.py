@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstraints, create_model
 
+from shared.markers import Markers
 from shared.planning import (
     Athlete,
     Distance,
@@ -21,6 +22,7 @@ from shared.planning import (
     SolveStatus,
     TrainingSchema,
 )
+from shared.zones import Zones
 
 JobState = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 TERMINAL_STATES: frozenset[str] = frozenset({"succeeded", "failed", "cancelled"})
@@ -50,6 +52,25 @@ class RunnerIn(Athlete):
     )
     ctl: float | None = Field(default=None, ge=0, le=250)  # type: ignore[assignment]
     atl: float | None = Field(default=None, ge=0, le=400)  # type: ignore[assignment]
+    markers: Markers = Field(
+        default_factory=Markers,
+        description="performance markers (race result, threshold pace, LTHR, max HR, FTP, "
+        "CSS): the zones of `GET /runners/{id}/zones` come from them",
+    )
+
+    def activity_thresholds(self) -> dict[str, float]:
+        """`thresholds` as activity loads read them. A marker given wins (newer, validated);
+        a threshold pace from the race result only fills a gap."""
+        merged = dict(self.thresholds)
+        markers = self.markers
+        if markers.threshold_pace_s_per_km is not None:
+            merged["threshold_pace_s_per_km"] = markers.threshold_pace_s_per_km
+        derived = markers.threshold_pace()
+        if derived is not None:
+            merged.setdefault("threshold_pace_s_per_km", derived)
+        if markers.lthr_bpm is not None:
+            merged["threshold_hr"] = markers.lthr_bpm
+        return merged
 
 
 class Runner(RunnerIn):
@@ -287,8 +308,8 @@ class ActivityIn(BaseModel):
     """Body of `POST /runners/{runner_id}/activities`: one activity done.
 
     The load is given, or derived (TSS-like, see `shared.replanning`) from the average pace
-    and the runner's `thresholds.threshold_pace_s_per_km`, else from the average heart rate
-    and `thresholds.threshold_hr`."""
+    and the runner's threshold pace, else from the average heart rate and threshold HR
+    (`RunnerIn.activity_thresholds`: the markers, else `thresholds`)."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
@@ -357,6 +378,9 @@ class VersionedTrainingPlan(TrainingPlan):
     version: int = Field(description="the version shown (`?version=N`, default the latest)")
     latest_version: int
     versions: list[int] = Field(description="the plan's versions with days")
+    zones: Zones | None = Field(
+        default=None, description="the runner's current zones (null: no markers known)"
+    )
 
 
 class VersionedPlanListItem(PlanListItem):

@@ -53,9 +53,12 @@ def resolve_load(body: ActivityIn, thresholds: dict[str, float]) -> tuple[float,
         return load, "heart_rate"
     problems = []
     if body.avg_pace_s_per_km is not None:
-        problems.append(f"avg_pace_s_per_km needs the runner's thresholds.{PACE_KEY}")
+        problems.append(
+            "avg_pace_s_per_km needs the runner's markers.threshold_pace_s_per_km or "
+            f"markers.race_result (or thresholds.{PACE_KEY})"
+        )
     if body.avg_hr is not None:
-        problems.append(f"avg_hr needs the runner's thresholds.{HR_KEY}")
+        problems.append(f"avg_hr needs the runner's markers.lthr_bpm (or thresholds.{HR_KEY})")
     if not problems:
         problems.append("give `load`, or `avg_pace_s_per_km` or `avg_hr`")
     raise ApiError(422, "cannot derive the activity's load: " + "; ".join(problems), problems)
@@ -86,7 +89,7 @@ async def record_activity(
 ) -> Activity:
     """Record an activity done; its load is given or derived from pace or heart rate."""
     runner = await store.get_runner(db, tenant, runner_id)
-    load, source = resolve_load(body, runner.thresholds)
+    load, source = resolve_load(body, runner.activity_thresholds())
     intensity: Intensity = DoneActivity(
         date=body.date,
         sport=body.sport,

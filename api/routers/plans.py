@@ -22,6 +22,7 @@ from shared.documents import (
     VersionedTrainingPlan,
 )
 from shared.indexes import version_days
+from shared.markers import Markers
 from worker.jobs import lifecycle
 from worker.jobs.lifecycle import AsyncJobs
 
@@ -105,6 +106,10 @@ async def get_training_plan(
     shown, job = versions.job(version)
     assert job.result is not None  # a succeeded job always has its summary
     days = db[names.PLAN_DAYS].find(version_days(plan_id, shown)).sort([("date", 1), ("slot", 1)])
+    runner = await db[names.RUNNERS].find_one(
+        {"_id": job.runner_id, "tenant_id": tenant}, {"markers": 1}
+    )
+    zones = Markers.model_validate(runner.get("markers") or {}).zones() if runner else None
     return VersionedTrainingPlan(
         plan_id=plan_id,
         job_id=job.id,
@@ -115,4 +120,5 @@ async def get_training_plan(
         version=shown,
         latest_version=versions.latest,
         versions=sorted(versions.jobs),
+        zones=zones if zones is not None and zones.known else None,
     )

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from shared.planning import PlanResult
+from shared.zones import Zones
 
 # Field order of each JSON day (and the csv columns): the DESIGN.md section 5 fields first.
 DAY_FIELDS = (
@@ -30,10 +31,17 @@ DAY_FIELDS = (
 )
 
 
-def to_json_dict(result: PlanResult) -> dict[str, Any]:
+def zones_json(zones: Zones) -> dict[str, Any]:
+    """The plan's top-level `zones`: vdot, paces `{easy|...: [fast_s_per_km, slow_s_per_km]}`,
+    hr, power (and swim), null where unknown."""
+    return zones.model_dump(mode="json")
+
+
+def to_json_dict(result: PlanResult, zones: Zones | None = None) -> dict[str, Any]:
     """The DESIGN.md section 5 object: status, objective, bound, gap, solve_seconds, model,
-    days (one per date and slot), conflicts (non-empty when INFEASIBLE), plus a few extras."""
-    return {
+    days (one per date and slot), conflicts (non-empty when INFEASIBLE), plus a few extras;
+    `zones` when the athlete's markers give any."""
+    doc: dict[str, Any] = {
         "status": result.status,
         "objective": result.objective,
         "bound": result.bound,
@@ -47,12 +55,15 @@ def to_json_dict(result: PlanResult) -> dict[str, Any]:
         "conflicts": list(result.conflicts),
         "days": [{f: getattr(d, f) for f in DAY_FIELDS} for d in result.days],
     }
+    if zones is not None and zones.known:
+        doc["zones"] = zones_json(zones)
+    return doc
 
 
-def render_json(result: PlanResult) -> str:
+def render_json(result: PlanResult, zones: Zones | None = None) -> str:
     def default(value: object) -> str:
         if isinstance(value, date):
             return value.isoformat()
         raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
-    return json.dumps(to_json_dict(result), indent=2, default=default) + "\n"
+    return json.dumps(to_json_dict(result, zones), indent=2, default=default) + "\n"

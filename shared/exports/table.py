@@ -7,6 +7,7 @@ from datetime import date
 
 from shared.exports.summary import is_session, summary_line
 from shared.planning import PlanDay, PlanResult
+from shared.zones import BoundRange, PaceRange, Zones, format_duration
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -43,7 +44,44 @@ def _day_line(day: PlanDay, first_of_date: bool) -> str:
     return f"{line}  CTL {day.ctl:6.1f}  ATL {day.atl:6.1f}  TSB {day.tsb:+6.1f}"
 
 
-def render_table(result: PlanResult) -> str:
+def _zone(key: str) -> str:
+    return key[:1].upper() + key[1:]  # z5a -> Z5a
+
+
+def _paces(ranges: dict[str, PaceRange], zone_names: bool = False) -> str:
+    return " · ".join(
+        f"{_zone(key) if zone_names else key} {format_duration(fast)}-{format_duration(slow)}"
+        for key, (fast, slow) in ranges.items()
+    )
+
+
+def _bounds(ranges: dict[str, BoundRange], unit: str) -> str:
+    def one(lo: int | None, hi: int | None) -> str:
+        if lo is None:
+            return f"≤{hi}"
+        return f"{lo}+" if hi is None else f"{lo}-{hi}"
+
+    return " · ".join(f"{_zone(key)} {one(lo, hi)}" for key, (lo, hi) in ranges.items()) + unit
+
+
+def zones_lines(zones: Zones) -> list[str]:
+    """The athlete's zones, one line per kind known."""
+    lines = ["Zones" + (f" (VDOT {zones.vdot:.1f})" if zones.vdot is not None else "")]
+    rows: list[tuple[str, str]] = []
+    if zones.paces:
+        rows.append(("Pace per km", _paces(zones.paces)))
+    if zones.hr:
+        basis = "LTHR" if zones.hr_basis == "lthr" else "max HR"
+        rows.append((f"Heart rate ({basis})", _bounds(zones.hr, " bpm")))
+    if zones.power:
+        rows.append(("Power (FTP)", _bounds(zones.power, " W")))
+    if zones.swim:
+        rows.append(("Swim per 100 m", _paces(zones.swim, zone_names=True)))
+    return lines + [f"  {label + ':':<22s}{text}" for label, text in rows]
+
+
+def render_table(result: PlanResult, zones: Zones | None = None, hint: str | None = None) -> str:
+    """`zones`: shown before the summary when any is known; else `hint` (what to add)."""
     lines = [f"Plan {result.start:%Y-%m-%d} to {result.race_date:%Y-%m-%d} ({result.model})"]
     if result.conflicts:
         lines.append("The request cannot be satisfied:")
@@ -64,6 +102,10 @@ def render_table(result: PlanResult) -> str:
         if race_days:
             r = race_days[0]
             lines.append(f"Race day form: CTL {r.ctl:.1f}, TSB {r.tsb:+.1f}")
+    if zones is not None and zones.known:
+        lines += ["", *zones_lines(zones)]
+    if hint and (zones is None or zones.paces is None):
+        lines += ["", hint]
     lines.append("")
     lines.append(summary_line(result))
     return "\n".join(lines) + "\n"

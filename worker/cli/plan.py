@@ -28,7 +28,7 @@ from shared.exports.registry import (
 from shared.exports.summary import is_session, summary_line
 from shared.exports.table import WEEKDAYS
 from shared.planning import DISTANCES, PlanRequest, PlanResult, SolveProgress
-from worker.cli.planfile import render_with_request
+from worker.cli.markers import add_marker_flags, render_with_zones, zones_or_problems
 from worker.cli.progress_bar import ProgressBar
 
 R = TypeVar("R")
@@ -125,6 +125,7 @@ def register(subparsers: Any) -> None:
         metavar="D:DISTANCE:B|C",
         help="another race: B gets easy days around it, C is trained through (repeatable)",
     )
+    add_marker_flags(p)
     p.add_argument("--time-limit", type=float, metavar="S", help="solver time limit (s)")
     p.add_argument("--gap-limit", type=float, metavar="G", help="stop at this relative gap")
     p.add_argument("--workers", type=int, metavar="N", help="CP-SAT search workers")
@@ -308,6 +309,8 @@ def run(args: argparse.Namespace) -> int:
     if request.goal.date < today:
         problems.append(f"The race date {request.goal.date} is in the past (today is {today}).")
     problems += chart_problems(args)
+    zones, marker_problems = zones_or_problems(args)
+    problems += marker_problems
     if problems:
         return _fail("invalid request", problems)
 
@@ -321,7 +324,9 @@ def run(args: argparse.Namespace) -> int:
     result = solve_in_cli(args, "plan", request.time_limit_s, work)
     if isinstance(result, int):
         return result
-    return deliver(args, "plan", result, render_with_request(result, args.format, request), request)
+    return deliver(
+        args, "plan", result, render_with_zones(result, args.format, request, zones), request
+    )
 
 
 def deliver(
