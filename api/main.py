@@ -19,6 +19,7 @@ from api.events import sse_item_schemas
 from api.limits import BodySizeLimit
 from api.metrics import install as install_metrics
 from api.routers import activities, exports, health, jobs, plans, replans, runners, schemas, web
+from api.routers.calendar import install as install_calendar
 from api.routers.zones import router as zones_router
 from shared.indexes import INDEXES, OBSOLETE_INDEXES
 from shared.settings import Settings, get_settings
@@ -91,5 +92,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     routers = (health.router, runners.router, schemas.router, plans.router, jobs.router)
     for router in (*routers, activities.router, replans.router, zones_router):
         app.include_router(router)
+    install_calendar(app)
     install_metrics(app)
     return app

@@ -35,6 +35,12 @@ INDEXES: list[tuple[str, list[tuple[str, int]], dict[str, Any]]] = [
         {"unique": True, "name": "runner_activity_unique"},
     ),
     (names.ACTIVITIES, [("tenant_id", 1), ("runner_id", 1), ("date", 1)], {"name": "runner_date"}),
+    # `GET /calendar/{token}.ics` finds its subscription by the token's hash alone.
+    (
+        names.CALENDAR_SUBSCRIPTIONS,
+        [("token_sha256", 1)],
+        {"unique": True, "name": "token_sha256_unique"},
+    ),
 ]
 
 # Indexes replaced by one of the above (new keys, new name): dropped after those exist.

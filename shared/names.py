@@ -42,3 +42,7 @@ def draining_key(prefix: str, worker: str) -> str:
 
 # Completed activities (`POST /runners/{id}/activities`), one document per runner and activity id.
 ACTIVITIES = "activity"
+
+# Live calendar subscriptions, one per plan: {_id: plan_id, tenant_id, runner_id,
+# token_sha256, created_at}; the token itself is never stored.
+CALENDAR_SUBSCRIPTIONS = "calendar_subscription"

@@ -51,6 +51,7 @@ async def delete_runner(
         "jobs": await jobs.delete_all(lifecycle.of_runner(tenant, runner_id)),
         "days": (await db[names.PLAN_DAYS].delete_many(owned)).deleted_count,
         "activities": (await db[names.ACTIVITIES].delete_many(owned)).deleted_count,
+        "calendars": (await db[names.CALENDAR_SUBSCRIPTIONS].delete_many(owned)).deleted_count,
     }
     await store.delete(db, tenant, runner_id)
     log.info("runner %s deleted with %s", runner_id, removed, extra={"runner_id": runner_id})
