@@ -79,6 +79,7 @@ async def revoke_calendar(plan_id: PlanId, db: DbDep, tenant: TenantDep) -> Resp
     responses={
         200: {"content": {"text/calendar": {}}, "description": "the plan's latest version"},
         404: error("unknown or revoked calendar"),
+        503: error("MongoDB unreachable; retry shortly"),
     },
 )
 async def calendar_feed(token: str, db: DbDep) -> Response:
