@@ -664,6 +664,7 @@
       current = watch;
       $("tp-progress").dataset.job = watch.jobId;
       $("tp-progress").hidden = false;
+      $("tp-progress").scrollIntoView({ block: "nearest" });
       $("tp-state").textContent = accepted.state;
       $("tp-progress-words").textContent = STATE_WORDS[accepted.state] || "";
       $("tp-cancel").hidden = false;
@@ -726,10 +727,27 @@
       if (current && !TERMINAL.has(current.terminal?.event)) return; // a new plan is being made
       resetPanels();
       await showPlan(plan);
+      $("tp-result").scrollIntoView({ block: "start" });
+      if (plan.runner_id !== runnerId) await planFor(plan);
     } catch (err) {
       if (err instanceof ApiProblem && err.status === 404) showProblem("That plan does not exist (any more), or it belongs to another key.");
       else showError(err);
     }
+  }
+
+  // The plan of someone else than the form shows (a link, a bookmark): the form follows it.
+  async function planFor(plan) {
+    try {
+      const runner = await api("GET", `/runners/${encodeURIComponent(plan.runner_id)}`);
+      rememberRunner(runner.id);
+      fillRunner(runner);
+      markSelected(runner.id);
+    } catch {
+      return; // the plan is shown; the form keeps what it had
+    }
+    $("tp-race-date").value = plan.summary.race_date;
+    const distance = plan.schema_id.replace(/^builtin-/, "");
+    if (DISTANCE_NAMES[distance]) $("tp-distance").value = distance;
   }
 
   // --- the plan ---------------------------------------------------------------------------
@@ -743,7 +761,10 @@
     return `${WEEKDAYS[(d.getUTCDay() + 6) % 7]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`;
   };
   const longDate = (iso) => `${shortDate(iso)} ${iso.slice(0, 4)}`;
-  const signed = (v) => `${v >= 0 ? "+" : "−"}${Math.abs(v).toFixed(0)}`;
+  const signed = (v) => {
+    const whole = Math.round(v);
+    return whole === 0 ? "0" : `${whole > 0 ? "+" : "−"}${Math.abs(whole)}`;
+  };
   const formWord = (tsb) => (tsb > 5 ? "fresh" : tsb >= -10 ? "balanced" : tsb >= -25 ? "tired" : "very tired");
   const daysBetween = (a, b) => Math.round((parseDate(b) - parseDate(a)) / 86_400_000);
 
@@ -989,7 +1010,7 @@
       $("tp-race-date").value = r.goal_race.date;
       $("tp-distance").value = r.goal_race.distance;
     }
-    for (const li of document.querySelectorAll("#tp-runner-list li")) li.classList.toggle("selected", li.dataset.runner === r.id);
+    markSelected(r.id);
     if (r.latest_plan_id) {
       setPlanAddress(r.latest_plan_id);
       openPlan(r.latest_plan_id);
@@ -999,12 +1020,16 @@
     }
   }
 
+  function markSelected(id) {
+    for (const li of document.querySelectorAll("#tp-runner-list li")) li.classList.toggle("selected", li.dataset.runner === id);
+  }
+
   function newRunner() {
     rememberRunner(null);
     showWho(null);
     $("tp-name").value = "";
     $("tp-name").focus();
-    for (const li of document.querySelectorAll("#tp-runner-list li")) li.classList.remove("selected");
+    markSelected(null);
   }
 
   async function loadStoredRunner() {
@@ -1055,7 +1080,9 @@
     window.addEventListener("hashchange", () => openPlan(planFromAddress()));
     window.addEventListener("popstate", () => openPlan(planFromAddress()));
     defaultRaceDate();
-    await Promise.all([loadStoredRunner(), loadRunners(), openPlan(planFromAddress())]);
+    await loadStoredRunner(); // first: a plan from the address may be someone else's
+    await loadRunners();
+    await openPlan(planFromAddress());
     document.body.dataset.ready = "true";
   }
 

@@ -75,3 +75,14 @@ def test_two_plans_update_one_runner(page: Page, api: httpx.Client, stack: Stack
     other.wait_for_selector(f"#tp-result[data-plan='{second_plan}'] #tp-chart svg")
     assert other.url.endswith(f"#plan={second_plan}")
     other.close()
+
+    # A bookmark in a browser that never saw this runner: the plan, and its runner's profile.
+    fresh = page.context.browser.new_context(base_url=stack.base_url)  # type: ignore[union-attr]
+    bookmark = fresh.new_page()
+    bookmark.goto(f"/#key={stack.api_key}&plan={second_plan}")
+    bookmark.wait_for_selector(f"#tp-result[data-plan='{second_plan}'] #tp-chart svg")
+    assert bookmark.url.endswith(f"/#plan={second_plan}")  # the key left the address
+    bookmark.wait_for_function(f"document.querySelector('#tp-name').value === '{name}'")
+    assert bookmark.input_value("#tp-race-date") == race.isoformat()
+    assert bookmark.evaluate("localStorage.getItem('trainplan.runnerId')") == runner_id
+    fresh.close()
