@@ -355,6 +355,8 @@
     }
     if (err.status === 401) {
       showProblem("This API key is not valid: paste the key trainplan gave you above.");
+      $("tp-key-form").hidden = false;
+      $("tp-key-change").hidden = true;
       $("tp-key").focus();
       return;
     }
@@ -1058,6 +1060,16 @@
     if (fromUrl) storeKey(fromUrl);
     $("tp-key").value = fromUrl || storedKey();
     showKeyStatus();
+    // A saved key folds away: a returning runner sees their runners and plan first.
+    if (apiKey()) {
+      $("tp-key-form").hidden = true;
+      $("tp-key-change").hidden = false;
+    }
+    $("tp-key-change").addEventListener("click", () => {
+      $("tp-key-form").hidden = false;
+      $("tp-key-change").hidden = true;
+      $("tp-key").focus();
+    });
     const keyChanged = () => {
       storeKey(apiKey());
       showKeyStatus();

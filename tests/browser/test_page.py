@@ -375,6 +375,8 @@ def test_rejected_requests_show_the_api_problem_by_its_field(
     assert ".;" not in words and "markers" not in words
     assert not page.is_visible("#tp-progress")
 
+    assert page.is_hidden("#tp-key")  # a saved key folds away...
+    page.click("#tp-key-change")  # ...until asked for
     page.fill("#tp-key", "not-a-key")
     page.click("#tp-submit")
     expect(page.locator("#tp-error strong")).to_have_text(
