@@ -220,6 +220,7 @@
   let current = null; // the job being watched: {jobId, stopped, controller, seen, ...}
   let runnerId = null; // the runner this browser plans for (created once, then updated)
   let shownPlanId = null;
+  let listedRunners = []; // the first page of GET /runners
 
   function streamStatus(text) {
     $("tp-stream-status").textContent = text;
@@ -978,6 +979,7 @@
       return; // the list is a convenience: the form works without it
     }
     const list = $("tp-runner-list");
+    listedRunners = page.items;
     list.replaceChildren(...page.items.map(runnerItem));
     $("tp-runners").hidden = page.items.length === 0;
   }
@@ -1094,7 +1096,11 @@
     defaultRaceDate();
     await loadStoredRunner(); // first: a plan from the address may be someone else's
     await loadRunners();
-    await openPlan(planFromAddress());
+    // Back without a plan's address: this runner's latest plan, this week first.
+    const latest = listedRunners.find((r) => r.id === runnerId)?.latest_plan_id;
+    const planId = planFromAddress() || latest;
+    if (planId && !planFromAddress()) history.replaceState(null, "", `${location.pathname}${location.search}#plan=${encodeURIComponent(planId)}`);
+    await openPlan(planId);
     document.body.dataset.ready = "true";
   }
 

@@ -70,7 +70,13 @@ def test_two_plans_update_one_runner(page: Page, api: httpx.Client, stack: Stack
     assert other.input_value("#tp-name") == name
     assert other.input_value("#tp-hours") == "7"
     assert other.input_value("#tp-rr-time") == "48:30"
-    assert other.is_hidden("#tp-result")
+    # Back on the page: the remembered runner's latest plan, without a click...
+    other.wait_for_selector(f"#tp-result[data-plan='{second_plan}'] #tp-chart svg")
+    assert other.url.endswith(f"#plan={second_plan}")
+    # ...and a click on a runner shows theirs: the first plan's runner is the same one, so
+    # open the first plan by its address, then come back to the latest through the list.
+    other.goto(f"/#plan={first_plan}")
+    other.wait_for_selector(f"#tp-result[data-plan='{first_plan}'] #tp-chart svg")
     other.click(f"#tp-runner-list li[data-runner='{runner_id}'] button")
     other.wait_for_selector(f"#tp-result[data-plan='{second_plan}'] #tp-chart svg")
     assert other.url.endswith(f"#plan={second_plan}")
