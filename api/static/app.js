@@ -1,4 +1,6 @@
 // trainplan web page: a goal race in, a live solve, the plan out. Plain JS, no build step.
+// The runner is created once and updated afterwards (its id in localStorage); a plan has its
+// own address, /#plan=<id>.
 //
 // The job's Server-Sent Events are read with fetch() and a ReadableStream, not EventSource:
 // EventSource cannot send the X-API-Key header. A dropped stream is resumed with
@@ -33,8 +35,9 @@
   function keyFromFragment() {
     const match = /(?:^#|&)key=([^&]+)/.exec(location.hash);
     if (!match) return null;
-    // Out of the address bar (and history) once stored.
-    history.replaceState(null, "", location.pathname + location.search);
+    // Out of the address bar (and history) once stored; the rest (a plan's address) stays.
+    const rest = location.hash.slice(1).split("&").filter((part) => !part.startsWith("key="));
+    history.replaceState(null, "", location.pathname + location.search + (rest.length ? `#${rest.join("&")}` : ""));
     return decodeURIComponent(match[1]);
   }
 
@@ -203,46 +206,267 @@
 
   // --- the page ---------------------------------------------------------------------------
 
+  const RUNNER_STORE = "trainplan.runnerId";
+  const DEFAULT_NAME = "Web runner";
+  const DISTANCE_NAMES = { "5k": "5 km", "10k": "10 km", half: "half marathon", marathon: "marathon" };
+  // "About N hours a week lately" as a training load: an hour of mostly easy running at an
+  // intensity factor of about 0.75 scores 100 × 0.75² = 56.25 load points (TSS; the plan's
+  // own easy hour is 55), so the daily average, fitness (CTL), is hours × 56.25 / 7. Someone
+  // who has trained like that for weeks has fatigue (ATL) about equal to it.
+  const LOAD_PER_HOUR = 60 * 0.9375;
+  const ctlFromHours = (hours) => Math.round(((hours * LOAD_PER_HOUR) / 7) * 10) / 10;
+  const hoursFromCtl = (ctl) => Math.round(((ctl * 7) / LOAD_PER_HOUR) * 2) / 2;
+
   let current = null; // the job being watched: {jobId, stopped, controller, seen, ...}
+  let runnerId = null; // the runner this browser plans for (created once, then updated)
+  let shownPlanId = null;
+  let listedRunners = []; // the first page of GET /runners
 
   function streamStatus(text) {
     $("tp-stream-status").textContent = text;
   }
 
-  function showProblem(err) {
+  function storedRunner() {
+    try {
+      return localStorage.getItem(RUNNER_STORE) || null;
+    } catch {
+      return null;
+    }
+  }
+
+  function rememberRunner(id) {
+    runnerId = id;
+    try {
+      if (id) localStorage.setItem(RUNNER_STORE, id);
+      else localStorage.removeItem(RUNNER_STORE);
+    } catch {
+      /* private mode: remembered until the page closes */
+    }
+  }
+
+  // --- errors, next to their field --------------------------------------------------------
+
+  // The API's error locations (`athlete.unavailable_dates.0`, `races.0.date`, ...) and
+  // sentences ("The start date ... is after ...") to the field they are about.
+  const LOCATIONS = [
+    [/^(athlete\.)?unavailable_dates\b/, "tp-unavailable"],
+    [/^(athlete\.)?ctl\b/, "tp-ctl"],
+    [/^(athlete\.)?atl\b/, "tp-atl"],
+    [/^(athlete\.)?weekly_hours\b/, "tp-hours"],
+    [/^(athlete\.)?rest_days\b/, "tp-rest"],
+    [/^(athlete\.)?long_run_day\b/, "tp-long-day"],
+    [/^markers\.race_result\.time_s\b/, "tp-rr-time"],
+    [/^markers\.race_result\b/, "tp-rr-time"],
+    [/^name\b/, "tp-name"],
+    [/^(marathon_date|races\.0\.date)\b/, "tp-race-date"],
+    [/^(distance|schema_id|races\.0\.distance)\b/, "tp-distance"],
+    [/^start\b/, "tp-start"],
+    [/^time_limit_s\b/, "tp-time-limit"],
+  ];
+  const SENTENCES = [
+    [/unavailable/i, "tp-unavailable"],
+    [/^the start date|^the plan from/i, "tp-start"],
+    [/^the race date/i, "tp-race-date"],
+    [/training hours|hours per week/i, "tp-hours"],
+  ];
+  const FIELD_NAMES = {
+    "tp-unavailable": "days you cannot train",
+    "tp-race-date": "race date",
+    "tp-start": "first training day",
+  };
+
+  // "loc: message" of the API to [field id or null, plain words].
+  function locate(problem) {
+    const match = /^([A-Za-z_][\w.]*): (.*)$/s.exec(problem);
+    if (match) {
+      const [, where, message] = match;
+      const hit = LOCATIONS.find(([pattern]) => pattern.test(where));
+      if (hit) return [hit[1], plainWords(message, where)];
+    }
+    const hit = SENTENCES.find(([pattern]) => pattern.test(problem));
+    return [hit ? hit[1] : null, plainWords(problem, "")];
+  }
+
+  function plainWords(message, where) {
+    let words = message.replace(/^Value error, /, "").trim();
+    const item = /\.(\d+)$/.exec(where);
+    if (/valid date/.test(words)) {
+      words = "is not a date: write it as YYYY-MM-DD, e.g. 2027-04-18";
+      if (item) words = `date number ${Number(item[1]) + 1} ${words}`;
+      else words = `This ${words}`;
+    } else if (/greater than or equal to (\S+)/.test(words)) {
+      words = `Must be ${/greater than or equal to (\S+)/.exec(words)[1]} or more.`;
+    } else if (/less than or equal to (\S+)/.test(words)) {
+      words = `Must be ${/less than or equal to (\S+)/.exec(words)[1]} or less.`;
+    } else if (/greater than (\S+)/.test(words)) {
+      words = `Must be more than ${/greater than (\S+)/.exec(words)[1]}.`;
+    }
+    words = words.charAt(0).toUpperCase() + words.slice(1);
+    return /[.!?]$/.test(words) ? words : `${words}.`;
+  }
+
+  function clearProblems() {
+    $("tp-error").hidden = true;
+    $("tp-error").replaceChildren();
+    for (const node of document.querySelectorAll("#tp-form .field-error")) node.remove();
+    for (const input of document.querySelectorAll("#tp-form [aria-invalid]")) {
+      input.removeAttribute("aria-invalid");
+      input.removeAttribute("aria-describedby");
+    }
+  }
+
+  // One message per field; several problems of one field become one sentence each in it.
+  function showFieldProblems(problems) {
+    const byField = new Map();
+    const general = [];
+    for (const [field, words] of problems) {
+      if (field === null) {
+        if (!general.includes(words)) general.push(words);
+        continue;
+      }
+      if (!byField.has(field)) byField.set(field, []);
+      if (!byField.get(field).includes(words)) byField.get(field).push(words);
+    }
+    for (const [field, messages] of byField) {
+      const input = $(field);
+      if (field === "tp-ctl" || field === "tp-atl" || field === "tp-time-limit") $("tp-advanced").open = true;
+      const note = el("p", { class: "field-error", id: `${field}-error`, text: messages.join(" ") });
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", note.id);
+      input.closest("label").append(note);
+    }
+    if (general.length) showProblem(general);
+    const first = document.querySelector("#tp-form [aria-invalid]");
+    if (first) first.focus();
+  }
+
+  function showProblem(messages) {
     const box = $("tp-error");
     box.replaceChildren();
-    const detail = err instanceof ApiProblem ? err.detail : `Cannot reach the server (${err.message}).`;
-    box.append(el("strong", { text: detail }));
-    if (err instanceof ApiProblem && err.errors.length > 1) {
-      box.append(el("ul", {}, ...err.errors.map((e) => el("li", { text: e }))));
-    }
+    const list = Array.isArray(messages) ? messages : [messages];
+    if (list.length === 1) box.append(el("strong", { text: list[0] }));
+    else box.append(el("ul", {}, ...list.map((m) => el("li", { text: m }))));
     box.hidden = false;
   }
 
-  function clearProblem() {
-    $("tp-error").hidden = true;
-    $("tp-error").replaceChildren();
+  function showError(err) {
+    if (!(err instanceof ApiProblem)) {
+      showProblem(`Cannot reach trainplan (${err.message}). Check your connection and try again.`);
+      return;
+    }
+    if (err.status === 401) {
+      showProblem("This API key is not valid: paste the key trainplan gave you above.");
+      $("tp-key-form").hidden = false;
+      $("tp-key-change").hidden = true;
+      $("tp-key").focus();
+      return;
+    }
+    const problems = err.errors.length ? err.errors : [err.detail.replace(/^[^:]*: /, "")];
+    showFieldProblems(problems.map(locate));
   }
+
+  // --- the form ---------------------------------------------------------------------------
 
   const num = (id) => {
     const text = $(id).value.trim();
     return text === "" ? undefined : Number(text);
   };
   const text = (id) => $(id).value.trim() || undefined;
+  const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+  const isDate = (s) => ISO_DATE.test(s) && !isNaN(parseDate(s)) && parseDate(s).toISOString().slice(0, 10) === s;
+  const todayIso = () => {
+    const d = new Date();
+    const pad = (n) => String(n).padStart(2, "0");
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  };
+
+  function unavailableDates() {
+    return ($("tp-unavailable").value || "").split(/[\s,;]+/).filter(Boolean);
+  }
+
+  // "1:45:30" or "49:30" to seconds; NaN otherwise.
+  function duration(text) {
+    const match = /^(?:(\d+):)?([0-5]?\d):([0-5]\d)$/.exec(text.trim());
+    if (!match) return NaN;
+    return Number(match[1] || 0) * 3600 + Number(match[2]) * 60 + Number(match[3]);
+  }
+
+  function numberProblem(id, what) {
+    const input = $(id);
+    const value = num(id);
+    if (value === undefined) return null;
+    if (!isFinite(value)) return `${what} must be a number.`;
+    const min = Number(input.min);
+    const max = Number(input.max);
+    if (input.min !== "" && value < min) return `${what} must be at least ${min}.`;
+    if (input.max !== "" && value > max) return `${what} must be at most ${max}.`;
+    if (input.step === "1" && !Number.isInteger(value)) return `${what} must be a whole number.`;
+    return null;
+  }
+
+  // The browser's own checks, in the same words and places as the API's.
+  function formProblems() {
+    const problems = [];
+    const race = text("tp-race-date");
+    const start = text("tp-start");
+    const today = todayIso();
+    if (!race) problems.push(["tp-race-date", "Pick the date of your race."]);
+    else if (!isDate(race)) problems.push(["tp-race-date", "This is not a date: write it as YYYY-MM-DD."]);
+    else if (race < today) problems.push(["tp-race-date", "The race date is in the past."]);
+    if (start && !isDate(start)) problems.push(["tp-start", "This is not a date: write it as YYYY-MM-DD."]);
+    else if (start && start < today) problems.push(["tp-start", "The first training day is in the past."]);
+    else if (start && race && isDate(race) && start >= race) {
+      problems.push(["tp-start", "The first training day must be before the race."]);
+    }
+    const bad = unavailableDates().filter((d) => !isDate(d));
+    if (bad.length) {
+      problems.push(["tp-unavailable", `${bad.map((d) => `"${d}"`).join(", ")} ${bad.length > 1 ? "are not dates" : "is not a date"}: write YYYY-MM-DD, e.g. 2027-02-14.`]);
+    } else if (race && unavailableDates().includes(race)) {
+      problems.push(["tp-unavailable", "Your race day is in this list."]);
+    }
+    if (num("tp-hours") === undefined) problems.push(["tp-hours", "How many hours a week can you train?"]);
+    if (num("tp-recent-hours") === undefined && num("tp-ctl") === undefined) {
+      problems.push(["tp-recent-hours", "About how many hours a week have you trained lately? 0 is fine."]);
+    }
+    for (const [id, what] of [
+      ["tp-recent-hours", "Hours lately"],
+      ["tp-hours", "Hours a week"],
+      ["tp-rest", "Rest days"],
+      ["tp-ctl", "Fitness"],
+      ["tp-atl", "Fatigue"],
+      ["tp-time-limit", "Search time"],
+    ]) {
+      const problem = numberProblem(id, what);
+      if (problem) problems.push([id, problem]);
+    }
+    const rrDistance = $("tp-rr-distance").value;
+    const rrTime = $("tp-rr-time").value.trim();
+    if (rrDistance && !rrTime) problems.push(["tp-rr-time", "Your time for that race, e.g. 49:30."]);
+    else if (rrTime && !rrDistance) problems.push(["tp-rr-distance", "Which distance was it?"]);
+    else if (rrTime && !isFinite(duration(rrTime))) problems.push(["tp-rr-time", "Write the time as H:MM:SS or MM:SS, e.g. 1:52:10."]);
+    return problems;
+  }
+
+  function fitness() {
+    const ctl = num("tp-ctl");
+    const atl = num("tp-atl");
+    const fromHours = ctlFromHours(num("tp-recent-hours") ?? 0);
+    return { ctl: ctl ?? fromHours, atl: atl ?? ctl ?? fromHours };
+  }
 
   function formRequests() {
-    const unavailable = ($("tp-unavailable").value || "")
-      .split(/[\s,;]+/)
-      .filter(Boolean);
+    const rrDistance = $("tp-rr-distance").value;
+    const rrTime = $("tp-rr-time").value.trim();
     const runner = {
-      name: "Web runner",
-      ctl: num("tp-ctl"),
-      atl: num("tp-atl"),
+      name: text("tp-name") || DEFAULT_NAME,
+      ...fitness(),
       weekly_hours: num("tp-hours"),
       rest_days: num("tp-rest"),
       long_run_day: Number($("tp-long-day").value),
-      unavailable_dates: unavailable,
+      unavailable_dates: unavailableDates(),
+      markers: {
+        race_result: rrDistance && rrTime ? { distance_m: Number(rrDistance), time_s: duration(rrTime) } : null,
+      },
     };
     const distance = $("tp-distance").value;
     const generate = {
@@ -259,14 +483,65 @@
     return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined));
   }
 
+  const fmtDuration = (seconds) => {
+    const s = Math.round(seconds);
+    const h = Math.floor(s / 3600);
+    const m = Math.floor((s % 3600) / 60);
+    const pad = (n) => String(n).padStart(2, "0");
+    return h ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`;
+  };
+
+  // A stored runner back into the form: their profile, the way the form asks for it.
+  function fillRunner(runner) {
+    $("tp-name").value = runner.name === DEFAULT_NAME ? "" : runner.name;
+    const hours = hoursFromCtl(runner.ctl ?? 0);
+    $("tp-recent-hours").value = String(hours);
+    const exact = Math.abs(ctlFromHours(hours) - runner.ctl) < 0.05 && Math.abs(runner.atl - runner.ctl) < 0.05;
+    $("tp-ctl").value = exact ? "" : String(runner.ctl);
+    $("tp-atl").value = exact ? "" : String(runner.atl);
+    $("tp-hours").value = String(runner.weekly_hours);
+    $("tp-rest").value = String(runner.rest_days);
+    $("tp-long-day").value = String(runner.long_run_day);
+    $("tp-unavailable").value = (runner.unavailable_dates || []).join(", ");
+    const race = runner.markers?.race_result;
+    const option = race && [...$("tp-rr-distance").options].find((o) => Math.abs(Number(o.value) - race.distance_m) < 1);
+    $("tp-rr-distance").value = option ? option.value : "";
+    $("tp-rr-time").value = option ? fmtDuration(race.time_s) : "";
+    showWho(runner);
+  }
+
+  function showWho(runner) {
+    const who = $("tp-who");
+    who.hidden = !runner;
+    who.textContent = runner ? `Planning for ${runner.name}: your changes update this profile.` : "";
+  }
+
+  async function saveRunner(body) {
+    if (runnerId) {
+      try {
+        return await api("PATCH", `/runners/${encodeURIComponent(runnerId)}`, body);
+      } catch (err) {
+        if (!(err instanceof ApiProblem && err.status === 404)) throw err;
+        rememberRunner(null); // deleted meanwhile: start a new profile
+      }
+    }
+    const created = await api("POST", "/runners", body);
+    rememberRunner(created.id);
+    return created;
+  }
+
+  // --- progress ---------------------------------------------------------------------------
+
   function resetPanels() {
     for (const id of ["tp-progress", "tp-result", "tp-conflicts"]) $(id).hidden = true;
     $("tp-events").replaceChildren();
     $("tp-event-count").textContent = "0";
     $("tp-calendar").replaceChildren();
     $("tp-chart").replaceChildren();
+    $("tp-this-week").replaceChildren();
     $("tp-conflict-list").replaceChildren();
     for (const id of ["tp-state", "tp-objective", "tp-gap", "tp-elapsed"]) $(id).textContent = "-";
+    $("tp-progress-words").textContent = "";
     setBar(0, "");
     streamStatus("");
     delete $("tp-progress").dataset.job;
@@ -282,6 +557,25 @@
 
   const fmtGap = (gap) => (gap === null || gap === undefined || !isFinite(gap) ? "-" : `${(gap * 100).toFixed(2)}%`);
   const fmtObjective = (v) => (v === null || v === undefined ? "-" : v.toFixed(2));
+
+  // The solver's gap in a runner's words: how far the plan may be from the best there is.
+  function closeness(gap, soFar) {
+    if (gap === null || gap === undefined || !isFinite(gap)) return soFar ? "Looking for a first plan…" : "A workable plan; how close it is to the best one is not known.";
+    const tail = soFar ? " so far" : "";
+    if (gap <= 0.00005) return soFar ? "The best plan found; checking…" : "The best plan there is for you.";
+    const percent = gap * 100;
+    // Rounded up: "within" must stay true.
+    const shown = percent < 1 ? String(Math.ceil(percent * 10) / 10) : String(Math.ceil(percent));
+    return `Within ${shown}% of the best plan${tail}.`;
+  }
+
+  const STATE_WORDS = {
+    queued: "Waiting for a free planner…",
+    running: "Looking for the best plan for you…",
+    succeeded: "Done.",
+    failed: "No plan could be made.",
+    cancelled: "Stopped.",
+  };
 
   // Elapsed time ticks between events (progress arrives only when the plan improves).
   function startTicker(watch) {
@@ -306,12 +600,14 @@
     list.append(el("li", { "data-id": id || "", "data-event": data.event, text: `${data.event}${detail}` }));
     $("tp-event-count").textContent = String(list.children.length);
     $("tp-state").textContent = data.state;
+    $("tp-progress-words").textContent = STATE_WORDS[data.state] || "";
 
     const progress = data.progress;
     if (progress) {
       if (progress.objective !== null && progress.objective !== undefined) {
         $("tp-objective").textContent = fmtObjective(progress.objective);
         $("tp-gap").textContent = fmtGap(progress.gap);
+        if (data.state === "running") $("tp-progress-words").textContent = `Looking for the best plan… ${closeness(progress.gap, true)}`;
       }
       setBar(progress.percent || 0, "");
       watch.elapsedBase = progress.elapsed_s || 0;
@@ -332,10 +628,15 @@
 
   async function submitPlan(event) {
     event.preventDefault();
-    clearProblem();
+    clearProblems();
     if (!apiKey()) {
-      showProblem(new ApiProblem(401, "Enter your API key first."));
+      showProblem("Enter your API key first.");
       $("tp-key").focus();
+      return;
+    }
+    const problems = formProblems();
+    if (problems.length) {
+      showFieldProblems(problems);
       return;
     }
     if (current) {
@@ -349,8 +650,9 @@
     button.disabled = true;
     let watch = null;
     try {
-      const created = await api("POST", "/runners", runner);
-      const accepted = await api("POST", `/runners/${encodeURIComponent(created.id)}/training-plans/generate`, generate);
+      const saved = await saveRunner(runner);
+      showWho(saved);
+      const accepted = await api("POST", `/runners/${encodeURIComponent(saved.id)}/training-plans/generate`, generate);
       watch = {
         jobId: accepted.job_id,
         stopped: false,
@@ -365,29 +667,33 @@
       current = watch;
       $("tp-progress").dataset.job = watch.jobId;
       $("tp-progress").hidden = false;
+      $("tp-progress").scrollIntoView({ block: "nearest" });
       $("tp-state").textContent = accepted.state;
+      $("tp-progress-words").textContent = STATE_WORDS[accepted.state] || "";
       $("tp-cancel").hidden = false;
       await followJob(watch.jobId, watch, (id, data) => onEvent(watch, id, data));
       if (watch.stopped) return;
       await finish(watch);
     } catch (err) {
-      showProblem(err);
+      showError(err);
       if (watch) stopTicker(watch);
     } finally {
       if (current === watch || watch === null) {
         button.disabled = false;
         $("tp-cancel").hidden = true;
       }
+      loadRunners();
     }
   }
 
   async function finish(watch) {
     const last = watch.terminal;
     if (!last) return;
+    $("tp-progress-words").textContent = STATE_WORDS[last.event] || "";
     if (last.event !== "succeeded") {
       setBar(100, "failed");
       const box = $("tp-conflicts");
-      $("tp-conflicts-title").textContent = last.event === "cancelled" ? "Cancelled" : "No plan";
+      $("tp-conflicts-title").textContent = last.event === "cancelled" ? "Stopped" : "No plan";
       $("tp-failure").textContent = last.error || `The job ${last.event}.`;
       $("tp-conflict-list").replaceChildren(...(last.conflicts || []).map((c) => el("li", { text: c })));
       box.hidden = false;
@@ -399,8 +705,52 @@
     $("tp-elapsed").textContent = `${plan.summary.solve_seconds.toFixed(1)} s`;
     $("tp-objective").textContent = fmtObjective(plan.summary.objective);
     $("tp-gap").textContent = fmtGap(plan.summary.gap);
-    showPlan(plan);
-    await showChart(plan.plan_id);
+    $("tp-progress-words").textContent = `Done: ${closeness(plan.summary.gap, false).replace(/^./, (c) => c.toLowerCase())}`;
+    await showPlan(plan);
+    setPlanAddress(plan.plan_id);
+  }
+
+  // --- the plan's own address: /#plan=<id> ------------------------------------------------
+
+  function planFromAddress() {
+    const match = /(?:^#|&)plan=([^&]+)/.exec(location.hash);
+    return match ? decodeURIComponent(match[1]) : null;
+  }
+
+  function setPlanAddress(planId) {
+    const hash = `#plan=${encodeURIComponent(planId)}`;
+    if (location.hash !== hash) history.pushState(null, "", location.pathname + location.search + hash);
+  }
+
+  async function openPlan(planId) {
+    if (!planId || planId === shownPlanId || !apiKey()) return;
+    clearProblems();
+    try {
+      const plan = await api("GET", `/training-plans/${encodeURIComponent(planId)}`);
+      if (current && !TERMINAL.has(current.terminal?.event)) return; // a new plan is being made
+      resetPanels();
+      await showPlan(plan);
+      $("tp-result").scrollIntoView({ block: "start" });
+      if (plan.runner_id !== runnerId) await planFor(plan);
+    } catch (err) {
+      if (err instanceof ApiProblem && err.status === 404) showProblem("That plan does not exist (any more), or it belongs to another key.");
+      else showError(err);
+    }
+  }
+
+  // The plan of someone else than the form shows (a link, a bookmark): the form follows it.
+  async function planFor(plan) {
+    try {
+      const runner = await api("GET", `/runners/${encodeURIComponent(plan.runner_id)}`);
+      rememberRunner(runner.id);
+      fillRunner(runner);
+      markSelected(runner.id);
+    } catch {
+      return; // the plan is shown; the form keeps what it had
+    }
+    $("tp-race-date").value = plan.summary.race_date;
+    const distance = plan.schema_id.replace(/^builtin-/, "");
+    if (DISTANCE_NAMES[distance]) $("tp-distance").value = distance;
   }
 
   // --- the plan ---------------------------------------------------------------------------
@@ -413,8 +763,16 @@
     const d = parseDate(iso);
     return `${WEEKDAYS[(d.getUTCDay() + 6) % 7]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`;
   };
+  const longDate = (iso) => `${shortDate(iso)} ${iso.slice(0, 4)}`;
+  const signed = (v) => {
+    const whole = Math.round(v);
+    return whole === 0 ? "0" : `${whole > 0 ? "+" : "−"}${Math.abs(whole)}`;
+  };
+  const formWord = (tsb) => (tsb > 5 ? "fresh" : tsb >= -10 ? "balanced" : tsb >= -25 ? "tired" : "very tired");
+  const daysBetween = (a, b) => Math.round((parseDate(b) - parseDate(a)) / 86_400_000);
 
-  function showPlan(plan) {
+  async function showPlan(plan) {
+    shownPlanId = plan.plan_id;
     const s = plan.summary;
     const weeks = new Map();
     for (const day of plan.days) {
@@ -423,11 +781,19 @@
     }
     const sessions = plan.days.filter((d) => d.intensity !== "rest").length;
     const race = plan.days.find((d) => d.date === s.race_date);
+    $("tp-result").dataset.plan = plan.plan_id;
     $("tp-summary").textContent =
-      `${weeks.size} weeks, ${sessions} sessions, ${(s.total_minutes / 60).toFixed(1)} h to race day ` +
-      `${shortDate(s.race_date)} ${s.race_date.slice(0, 4)}` +
-      (race ? ` (race-day fitness ${race.ctl.toFixed(1)}, form ${race.tsb >= 0 ? "+" : ""}${race.tsb.toFixed(1)}).` : ".") +
-      ` ${s.status}, gap ${fmtGap(s.gap)}, solved in ${s.solve_seconds.toFixed(1)} s.`;
+      `${weeks.size} weeks, ${sessions} sessions, ${(s.total_minutes / 60).toFixed(1)} h of training ` +
+      `from ${longDate(s.start)} to race day, ${longDate(s.race_date)}.` +
+      (race ? ` On race day: fitness ${race.ctl.toFixed(0)}, form ${signed(race.tsb)} (${formWord(race.tsb)}).` : "");
+    $("tp-closeness").textContent = closeness(s.gap, false);
+    $("tp-plan-status").textContent = s.status;
+    $("tp-plan-objective").textContent = fmtObjective(s.objective);
+    $("tp-plan-bound").textContent = fmtObjective(s.bound);
+    $("tp-plan-gap").textContent = fmtGap(s.gap);
+    $("tp-plan-seconds").textContent = `${s.solve_seconds.toFixed(1)} s`;
+    $("tp-plan-id").textContent = plan.plan_id;
+    $("tp-this-week").replaceChildren(...thisWeek(plan.days, s));
 
     const calendar = $("tp-calendar");
     calendar.replaceChildren();
@@ -436,10 +802,46 @@
     }
     $("tp-result").hidden = false;
 
-    const ics = $("tp-ics");
-    ics.onclick = (event) => download(event, `/training-plans/${encodeURIComponent(plan.plan_id)}.ics`, "training-plan.ics");
-    const chart = $("tp-chart-link");
-    chart.onclick = (event) => download(event, `/training-plans/${encodeURIComponent(plan.plan_id)}/chart.svg`, "training-plan.svg");
+    const id = encodeURIComponent(plan.plan_id);
+    $("tp-ics").onclick = (event) => download(event, `/training-plans/${id}.ics`, "training-plan.ics");
+    $("tp-chart-link").onclick = (event) => download(event, `/training-plans/${id}/chart.svg`, "training-plan.svg");
+    $("tp-plan-link").href = `#plan=${id}`;
+    await showChart(plan.plan_id);
+  }
+
+  // Today's sessions and the next few: what a runner opens the page for.
+  function thisWeek(days, s) {
+    const today = todayIso();
+    const training = days.filter((d) => d.intensity !== "rest").sort((a, b) => (a.date + a.slot < b.date + b.slot ? -1 : 1));
+    const todays = days.filter((d) => d.date === today).sort((a, b) => a.slot - b.slot);
+    const next = training.filter((d) => d.date > today).slice(0, 3);
+    const nodes = [];
+    let heading;
+    if (today > s.race_date) heading = `Race day was ${longDate(s.race_date)}. Well done!`;
+    else if (today < s.start) heading = `Your plan starts ${longDate(s.start)}, in ${daysBetween(today, s.start)} days.`;
+    else {
+      const toGo = daysBetween(today, s.race_date);
+      heading = toGo === 0 ? "Race day is today. Good luck!" : `${toGo} days to race day.`;
+    }
+    nodes.push(el("h3", { text: "This week" }), el("p", { class: "hint", text: heading }));
+    const list = el("ul", { class: "upcoming" });
+    if (todays.length) {
+      for (const d of todays) list.append(upcoming("Today", d));
+    }
+    for (const d of next) list.append(upcoming(shortDate(d.date), d));
+    if (list.children.length) nodes.push(list);
+    return nodes;
+  }
+
+  function upcoming(when, d) {
+    const rest = d.intensity === "rest";
+    return el(
+      "li",
+      { class: `session int-${d.intensity}`, "data-date": d.date },
+      el("span", { class: "when", text: when }),
+      el("span", { class: "name", text: rest ? "Rest day" : `${d.session_type}, ${d.duration_min} min` }),
+      !rest && d.session_definition ? el("span", { class: "def", text: d.session_definition }) : null,
+    );
   }
 
   function weekBlock(number, days, raceDate) {
@@ -453,18 +855,20 @@
       { class: "week-head" },
       el("strong", { text: `Week ${number}` }),
       ...phases.map((p) => el("span", { class: `tag phase-${p}`, text: p })),
-      recovery ? el("span", { class: "tag recovery", text: "recovery week" }) : null,
+      recovery ? el("span", { class: "tag recovery", text: "easier week" }) : null,
       el("span", {
         class: "meta",
-        text: `${shortDate(dates[0])} to ${shortDate(dates[dates.length - 1])} · ${(minutes / 60).toFixed(1)} h · load ${load}`,
+        title: `training load ${load} points`,
+        text: `${shortDate(dates[0])} to ${shortDate(dates[dates.length - 1])} · ${(minutes / 60).toFixed(1)} h`,
       }),
     );
     const grid = el("div", { class: "days" });
     const firstWeekday = days.find((d) => d.date === dates[0]).day_of_week;
     for (let i = 0; i < firstWeekday; i++) grid.append(el("div", { class: "day pad", "aria-hidden": "true" }));
+    const today = todayIso();
     for (const date of dates) {
       const slots = days.filter((d) => d.date === date).sort((a, b) => a.slot - b.slot);
-      grid.append(dayCell(date, slots, date === raceDate));
+      grid.append(dayCell(date, slots, date === raceDate, date === today));
     }
     return el(
       "section",
@@ -474,8 +878,12 @@
     );
   }
 
-  function dayCell(date, slots, isRace) {
-    const cell = el("div", { class: `day${isRace ? " race-day" : ""}`, "data-date": date }, el("div", { class: "when", text: shortDate(date) }));
+  function dayCell(date, slots, isRace, isToday) {
+    const cell = el(
+      "div",
+      { class: `day${isRace ? " race-day" : ""}${isToday ? " today" : ""}`, "data-date": date },
+      el("div", { class: "when", text: shortDate(date) }),
+    );
     const body = el("div", {});
     for (const d of slots) {
       const rest = d.intensity === "rest";
@@ -499,6 +907,26 @@
     return cell;
   }
 
+  // The chart's labels in a runner's words; the abbreviations stay as a tooltip (<title>).
+  const CHART_WORDS = {
+    "fitness (CTL)": "Fitness",
+    "fatigue (ATL)": "Fatigue",
+    "form (TSB)": "Form",
+    "CTL / ATL / TSB": "fitness, fatigue, form",
+    "daily load (TSS)": "daily training load",
+  };
+
+  function runnerWords(svg) {
+    for (const node of svg.querySelectorAll("text")) {
+      const words = CHART_WORDS[node.textContent.trim()];
+      if (!words) continue;
+      const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
+      title.textContent = node.textContent.trim();
+      node.textContent = words;
+      node.append(title);
+    }
+  }
+
   async function showChart(planId) {
     const figure = $("tp-chart");
     try {
@@ -508,7 +936,9 @@
       const svg = doc.documentElement;
       if (svg.nodeName !== "svg") throw new Error("the chart is not an SVG");
       svg.setAttribute("role", "img");
-      figure.replaceChildren(document.importNode(svg, true));
+      const shown = document.importNode(svg, true);
+      runnerWords(shown);
+      figure.replaceChildren(shown);
     } catch (err) {
       figure.replaceChildren(el("p", { class: "problem", text: `No chart: ${err.detail || err.message}` }));
     }
@@ -525,7 +955,7 @@
       link.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (err) {
-      showProblem(err);
+      showError(err);
     }
   }
 
@@ -534,34 +964,143 @@
     try {
       await api("DELETE", `/jobs/${encodeURIComponent(current.jobId)}`);
     } catch (err) {
-      showProblem(err);
+      showError(err);
     }
   }
 
-  function init() {
+  // --- my runners -------------------------------------------------------------------------
+
+  async function loadRunners() {
+    if (!apiKey()) return;
+    let page;
+    try {
+      page = await api("GET", "/runners?limit=20");
+    } catch {
+      return; // the list is a convenience: the form works without it
+    }
+    const list = $("tp-runner-list");
+    listedRunners = page.items;
+    list.replaceChildren(...page.items.map(runnerItem));
+    $("tp-runners").hidden = page.items.length === 0;
+  }
+
+  function runnerItem(r) {
+    const today = todayIso();
+    const goal = r.goal_race;
+    const facts = [];
+    if (goal) {
+      facts.push(`${DISTANCE_NAMES[goal.distance] || goal.distance} on ${longDate(goal.date)}`);
+      const days = daysBetween(today, goal.date);
+      facts.push(days < 0 ? "race done" : days < 7 ? `${days} days to go` : `${Math.floor(days / 7)} weeks to go`);
+    } else {
+      facts.push("no plan yet");
+    }
+    if (r.form_today) facts.push(`form today ${signed(r.form_today.tsb)} (${formWord(r.form_today.tsb)})`);
+    const item = el(
+      "li",
+      { class: `runner${r.id === runnerId ? " selected" : ""}`, "data-runner": r.id },
+      el("button", { type: "button", class: "link", text: r.name }),
+      el("span", { class: "meta", text: facts.join(" · ") }),
+    );
+    item.querySelector("button").addEventListener("click", () => chooseRunner(r));
+    return item;
+  }
+
+  function chooseRunner(r) {
+    rememberRunner(r.id);
+    clearProblems();
+    fillRunner(r);
+    if (r.goal_race) {
+      $("tp-race-date").value = r.goal_race.date;
+      $("tp-distance").value = r.goal_race.distance;
+    }
+    markSelected(r.id);
+    if (r.latest_plan_id) {
+      setPlanAddress(r.latest_plan_id);
+      openPlan(r.latest_plan_id);
+    } else {
+      resetPanels();
+      shownPlanId = null;
+    }
+  }
+
+  function markSelected(id) {
+    for (const li of document.querySelectorAll("#tp-runner-list li")) li.classList.toggle("selected", li.dataset.runner === id);
+  }
+
+  function newRunner() {
+    rememberRunner(null);
+    showWho(null);
+    $("tp-name").value = "";
+    $("tp-name").focus();
+    markSelected(null);
+  }
+
+  async function loadStoredRunner() {
+    const id = storedRunner();
+    if (!id || !apiKey()) return;
+    runnerId = id;
+    try {
+      fillRunner(await api("GET", `/runners/${encodeURIComponent(id)}`));
+    } catch (err) {
+      if (err instanceof ApiProblem && err.status === 404) rememberRunner(null);
+    }
+  }
+
+  function defaultRaceDate() {
+    // A race four months out, as a starting point.
+    const race = $("tp-race-date");
+    if (race.value) return;
+    const d = new Date();
+    d.setDate(d.getDate() + 7 * 16 + ((7 - d.getDay()) % 7)); // a Sunday
+    const pad = (n) => String(n).padStart(2, "0");
+    race.value = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  }
+
+  async function init() {
     const fromUrl = keyFromFragment();
     if (fromUrl) storeKey(fromUrl);
     $("tp-key").value = fromUrl || storedKey();
     showKeyStatus();
+    // A saved key folds away: a returning runner sees their runners and plan first.
+    if (apiKey()) {
+      $("tp-key-form").hidden = true;
+      $("tp-key-change").hidden = false;
+    }
+    $("tp-key-change").addEventListener("click", () => {
+      $("tp-key-form").hidden = false;
+      $("tp-key-change").hidden = true;
+      $("tp-key").focus();
+    });
+    const keyChanged = () => {
+      storeKey(apiKey());
+      showKeyStatus();
+      loadRunners();
+    };
     $("tp-key-form").addEventListener("submit", (event) => {
       event.preventDefault();
-      storeKey(apiKey());
-      showKeyStatus();
+      keyChanged();
     });
-    $("tp-key").addEventListener("change", () => {
-      storeKey(apiKey());
-      showKeyStatus();
-    });
+    $("tp-key").addEventListener("change", keyChanged);
     $("tp-form").addEventListener("submit", submitPlan);
     $("tp-cancel").addEventListener("click", cancelPlan);
-    // A race four months out, as a starting point.
-    const race = $("tp-race-date");
-    if (!race.value) {
-      const d = new Date();
-      d.setDate(d.getDate() + 7 * 16 + ((7 - d.getDay()) % 7)); // a Sunday
-      const pad = (n) => String(n).padStart(2, "0");
-      race.value = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-    }
+    $("tp-new-runner").addEventListener("click", newRunner);
+    // A field's message goes once the field is changed.
+    $("tp-form").addEventListener("input", (event) => {
+      const label = event.target.closest("label");
+      label?.querySelector(".field-error")?.remove();
+      event.target.removeAttribute("aria-invalid");
+    });
+    window.addEventListener("hashchange", () => openPlan(planFromAddress()));
+    window.addEventListener("popstate", () => openPlan(planFromAddress()));
+    defaultRaceDate();
+    await loadStoredRunner(); // first: a plan from the address may be someone else's
+    await loadRunners();
+    // Back without a plan's address: this runner's latest plan, this week first.
+    const latest = listedRunners.find((r) => r.id === runnerId)?.latest_plan_id;
+    const planId = planFromAddress() || latest;
+    if (planId && !planFromAddress()) history.replaceState(null, "", `${location.pathname}${location.search}#plan=${encodeURIComponent(planId)}`);
+    await openPlan(planId);
     document.body.dataset.ready = "true";
   }
 

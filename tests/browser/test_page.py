@@ -7,6 +7,7 @@ events and conflicts, the error detail), not with fixed text.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
@@ -38,17 +39,30 @@ def fill_form(
     long_run_day: int = 6,
     unavailable: tuple[date, ...] = (),
     time_limit: int | None = None,
+    name: str = "",
+    recent_hours: float = 5.5,
+    ctl: float | None = None,
 ) -> None:
     page.fill("#tp-race-date", race.isoformat())
     page.select_option("#tp-distance", distance)
     page.fill("#tp-start", start.isoformat() if start else "")
-    page.fill("#tp-ctl", "45")
-    page.fill("#tp-atl", "40")
+    page.fill("#tp-name", name)
+    page.fill("#tp-recent-hours", str(recent_hours))
+    if ctl is not None:  # the advanced way: fitness and fatigue as numbers
+        open_advanced(page)
+        page.fill("#tp-ctl", str(ctl))
+        page.fill("#tp-atl", str(ctl))
     page.fill("#tp-hours", str(weekly_hours))
     page.fill("#tp-rest", "1")
     page.select_option("#tp-long-day", str(long_run_day))
     page.fill("#tp-unavailable", ", ".join(d.isoformat() for d in unavailable))
-    page.fill("#tp-time-limit", str(time_limit) if time_limit else "")
+    if time_limit:
+        open_advanced(page)
+        page.fill("#tp-time-limit", str(time_limit))
+
+
+def open_advanced(page: Page) -> None:
+    page.eval_on_selector("#tp-advanced", "d => { d.open = true; }")
 
 
 def submit_and_wait(page: Page) -> str:
@@ -70,6 +84,25 @@ def no_horizontal_overflow(page: Page) -> bool:
     return bool(
         page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"),
     )
+
+
+# The chart's labels as the page shows them, and as the API draws them (the abbreviations
+# stay in a <title>): mapped back, the shown chart must pass the API chart's checks.
+SHOWN_LABELS = {
+    "Fitness": "fitness (CTL)",
+    "Fatigue": "fatigue (ATL)",
+    "Form": "form (TSB)",
+    "fitness, fatigue, form": "CTL / ATL / TSB",
+    "daily training load": "daily load (TSS)",
+}
+
+
+def api_labels(svg: str) -> str:
+    for shown, drawn in SHOWN_LABELS.items():
+        svg = re.sub(
+            rf">{re.escape(shown)}<title[^>]*>{re.escape(drawn)}</title>", f">{drawn}", svg
+        )
+    return svg
 
 
 def short_race(weeks: int = 4) -> tuple[date, date]:
@@ -130,8 +163,25 @@ def check_calendar(page: Page, plan: dict[str, Any]) -> None:
     assert len({next(iter(c)) for c in per_intensity.values()}) == len(per_intensity) >= 2
 
 
+def main_text(page: Page) -> str:
+    """What a person sees of the main view: innerText leaves out closed <details>."""
+    assert page.eval_on_selector_all("main details[open]", "els => els.length") == 0
+    return page.inner_text("main")
+
+
+def first_sessions(page: Page, count: int = 5) -> list[list[str]]:
+    cells: list[list[str]] = page.eval_on_selector_all(
+        ".calendar .day[data-date]",
+        f"els => els.slice(0, {count}).map(e => [e.dataset.date, e.innerText])",
+    )
+    return cells
+
+
 def test_plan_from_the_form(page: Page, api: httpx.Client, stack: Stack, artifacts: Path) -> None:
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     load(page, stack.api_key)
+    assert failed == []  # the page, its files and its icon: nothing missing
     assert "#key=" not in page.url  # the key leaves the address bar...
     assert page.evaluate("localStorage.getItem('trainplan.apiKey')") == stack.api_key
     page.goto("/")  # ...and is remembered
@@ -167,7 +217,12 @@ def test_plan_from_the_form(page: Page, api: httpx.Client, stack: Stack, artifac
     )
 
     svg = page.eval_on_selector("#tp-chart svg", "e => new XMLSerializer().serializeToString(e)")
-    check_svg_chart(svg.encode(), plan["days"], race)
+    check_svg_chart(api_labels(svg).encode(), plan["days"], race)
+    labels = page.eval_on_selector_all(
+        "#tp-chart svg text", "els => els.map(t => t.firstChild ? t.firstChild.textContent : '')"
+    )
+    assert {"Fitness", "Fatigue", "Form"} <= set(labels)
+    assert not [t for t in labels if "CTL" in t or "TSB" in t]  # only in the <title> tooltips
 
     with page.expect_download() as download:
         page.click("#tp-ics")
@@ -177,6 +232,33 @@ def test_plan_from_the_form(page: Page, api: httpx.Client, stack: Stack, artifac
     assert [e.decoded("DTSTART").isoformat() for e in cal.walk("VEVENT")] == [
         d["date"] for d in sessions
     ]
+
+    # A runner's words in the main view; the solver's figures only under "Details".
+    shown = main_text(page)
+    for word in ("OPTIMAL", "FEASIBLE", "Objective", "Gap", "CTL", "ATL", "TSB", "Bound"):
+        assert word not in shown, word
+    for word in ("Fitness", "Fatigue", "Form", "This week"):
+        assert word in shown, word
+    gap = summary["gap"] * 100
+    closeness = page.text_content("#tp-closeness") or ""
+    assert re.fullmatch(r"Within (\d+(?:\.\d)?)% of the best plan\.", closeness) or (
+        gap < 0.005 and closeness == "The best plan there is for you."
+    ), closeness
+    if closeness.startswith("Within"):
+        assert gap <= float(closeness.split()[1][:-1]) < gap + 1  # rounded up, not down
+    assert page.text_content("#tp-plan-status") == summary["status"]  # still there, folded
+
+    # The plan has its own address: a reload shows the same plan.
+    plan_id = plan["plan_id"]
+    assert page.url.endswith(f"/#plan={plan_id}")
+    before = first_sessions(page)
+    failed.clear()
+    page.reload()
+    page.wait_for_selector("#tp-chart svg")
+    assert page.get_attribute("#tp-result", "data-plan") == plan_id
+    assert first_sessions(page) == before
+    assert [c[0] for c in before] == sorted({d["date"] for d in plan["days"]})[:5]
+    assert failed == []
 
     page.screenshot(path=str(artifacts / "plan-desktop.png"), full_page=True)
     page.locator("#tp-chart").screenshot(path=str(artifacts / "chart-in-page.png"))
@@ -235,33 +317,71 @@ def test_infeasible_request_shows_its_conflicts(
     assert shown == job["conflicts"]
 
 
-def test_rejected_requests_show_the_api_detail(page: Page, api: httpx.Client, stack: Stack) -> None:
-    load(page, stack.api_key)
-    past = date.today() - timedelta(days=30)
-    fill_form(page, race=past, distance="10k", start=past - timedelta(days=27))
-    page.click("#tp-submit")
-    page.wait_for_selector("#tp-error:not([hidden])")
+def field_messages(page: Page) -> list[list[str]]:
+    """Each message shown next to a field: [the field's id, the words]."""
+    found: list[list[str]] = page.eval_on_selector_all(
+        "#tp-form .field-error",
+        "els => els.map(e => [e.closest('label').querySelector('input, select').id,"
+        " e.textContent])",
+    )
+    return found
 
-    # The same request straight to the API: the page shows its detail word for word.
-    runner = api.post(
-        "/runners",
-        json={"name": "Web runner", "ctl": 45, "atl": 40, "weekly_hours": 6, "rest_days": 1}
-        | {"long_run_day": 6, "unavailable_dates": []},
-    ).json()
-    body = {
-        "schema_id": "builtin-10k",
-        "distance": "10k",
-        "marathon_date": past.isoformat(),
-        "start": (past - timedelta(days=27)).isoformat(),
-    }
-    answer = api.post(f"/runners/{runner['id']}/training-plans/generate", json=body)
-    assert answer.status_code == 422
-    assert page.text_content("#tp-error strong") == answer.json()["detail"]
+
+def test_a_bad_date_is_shown_once_next_to_its_field(page: Page, stack: Stack) -> None:
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url) if r.method != "GET" else None)
+    load(page, stack.api_key)
+    start, race = short_race(4)
+    fill_form(page, race=race, distance="10k", start=start)
+    page.fill("#tp-unavailable", f"{start + timedelta(days=2)}, 2027-02-30")
+    page.click("#tp-submit")
+    page.click("#tp-submit")  # twice: still one message
+    assert field_messages(page) == [
+        ["tp-unavailable", '"2027-02-30" is not a date: write YYYY-MM-DD, e.g. 2027-02-14.']
+    ]
+    assert page.get_attribute("#tp-unavailable", "aria-invalid") == "true"
+    assert requests == []  # caught in the browser: nothing sent
+    assert not page.is_visible("#tp-error")
+
+    # A race date before the first training day: the message sits by the start date.
+    page.fill("#tp-unavailable", "")
+    page.fill("#tp-start", (race + timedelta(days=1)).isoformat())
+    page.click("#tp-submit")
+    assert field_messages(page) == [["tp-start", "The first training day must be before the race."]]
+    page.fill("#tp-start", start.isoformat())  # corrected: the message goes
+    assert field_messages(page) == []
+
+
+def test_rejected_requests_show_the_api_problem_by_its_field(
+    page: Page, api: httpx.Client, stack: Stack
+) -> None:
+    """What only the API knows (a race result no human runs) comes back as a 422; the page
+    puts each of its problems next to the field, in plain words, once."""
+    load(page, stack.api_key)
+    start, race = short_race(4)
+    fill_form(page, race=race, distance="10k", start=start)
+    page.select_option("#tp-rr-distance", "10000")
+    page.fill("#tp-rr-time", "12:00")
+    with page.expect_response(lambda r: r.request.method in ("POST", "PATCH")) as answer:
+        page.click("#tp-submit")
+    assert answer.value.status == 422
+    errors = answer.value.json()["errors"]
+    assert len(errors) == 1 and errors[0].startswith("markers.race_result")
+    page.wait_for_selector(".field-error")
+    messages = field_messages(page)
+    assert len(messages) == 1 and messages[0][0] == "tp-rr-time"
+    words = messages[0][1]
+    assert words == errors[0].split(": ", 1)[1].removeprefix("Value error, ") + "."
+    assert ".;" not in words and "markers" not in words
     assert not page.is_visible("#tp-progress")
 
+    assert page.is_hidden("#tp-key")  # a saved key folds away...
+    page.click("#tp-key-change")  # ...until asked for
     page.fill("#tp-key", "not-a-key")
     page.click("#tp-submit")
-    expect(page.locator("#tp-error strong")).to_have_text("invalid API key")
+    expect(page.locator("#tp-error strong")).to_have_text(
+        "This API key is not valid: paste the key trainplan gave you above."
+    )
 
 
 def test_phone_width(phone: Page, stack: Stack, artifacts: Path) -> None:
@@ -270,7 +390,8 @@ def test_phone_width(phone: Page, stack: Stack, artifacts: Path) -> None:
     assert no_horizontal_overflow(phone)
     controls = phone.eval_on_selector_all(
         "#tp-form input, #tp-form select, #tp-submit",
-        "els => els.map(e => { const r = e.getBoundingClientRect();"
+        "els => els.filter(e => e.getClientRects().length).map(e => {"
+        " const r = e.getBoundingClientRect();"
         " return [e.id, r.left, r.right, r.height]; })",
     )
     assert len(controls) >= 10
@@ -295,4 +416,5 @@ def test_phone_width(phone: Page, stack: Stack, artifacts: Path) -> None:
     assert all(b["width"] > width * 0.8 for b in boxes)
     chart = phone.locator("#tp-chart").bounding_box()
     assert chart is not None and chart["x"] >= 0 and chart["x"] + chart["width"] <= width
+    assert phone.eval_on_selector("#tp-this-week", "e => e.getBoundingClientRect().right") <= width
     phone.screenshot(path=str(artifacts / "plan-phone.png"), full_page=True)
