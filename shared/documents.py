@@ -197,8 +197,10 @@ class PlanSummary(BaseModel):
     training_days: int
     total_load: int
     total_minutes: int
-    # Re-plans only (a generated plan is version 1).
-    version: int | None = None
+    version: int | None = Field(
+        default=None, description="the plan version the days were stored under (generated: 1)"
+    )
+    # Re-plans only.
     effective: date | None = Field(default=None, description="re-planned from this day")
     changed_days: int | None = Field(default=None, description="future days that changed")
     changed_dates: list[date] | None = None

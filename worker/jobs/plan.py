@@ -42,7 +42,8 @@ class PlanWork:
         return solve(self.request, on_progress=on_progress, cancel=cancel)
 
     def summarise(self, result: PlanResult) -> PlanSummary:
-        return summarise(result)
+        # A generated plan is version 1 (its day documents carry no `version`).
+        return summarise(result).model_copy(update={"version": 1})
 
     def engine_request(self) -> dict[str, Any] | None:
         return None

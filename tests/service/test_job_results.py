@@ -1,0 +1,63 @@
+"""What a finished job says about its plan, recomputed from what was stored: the version
+its days were stored under, the final figures of its progress, and a re-plan's changed
+dates against the version it started from."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import httpx
+
+from tests.service.helpers import (
+    create_runner,
+    events_until_terminal,
+    generate,
+    next_monday,
+    short_plan,
+)
+from tests.service.stack import Stack
+
+
+def succeeded(api: httpx.Client, job_id: str) -> tuple[dict[str, Any], list[Any]]:
+    """The finished job and its events (the stream ends after the terminal one)."""
+    events = events_until_terminal(api, job_id)
+    assert events[-1].event == "succeeded", events[-1].data
+    return api.get(f"/jobs/{job_id}").json(), events
+
+
+def replan(api: httpx.Client, plan_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    accepted = api.post(f"/training-plans/{plan_id}/replan", json=body)
+    assert accepted.status_code == 202, accepted.text
+    return succeeded(api, accepted.json()["job_id"])[0]
+
+
+def sessions(days: list[dict[str, Any]]) -> dict[str, dict[int, str]]:
+    """Date -> slot -> session code."""
+    out: dict[str, dict[int, str]] = defaultdict(dict)
+    for d in days:
+        out[d["date"]][d["slot"]] = d["session_code"]
+    return out
+
+
+def test_job_result_version_is_the_version_its_days_are_stored_under(
+    api: httpx.Client, stack: Stack
+) -> None:
+    job_id = generate(api, create_runner(api), short_plan())
+    job, _ = succeeded(api, job_id)
+    plan_id = job["plan_id"]
+    first = api.get(f"/training-plans/{plan_id}").json()
+    stored = list(stack.db["trainingplan"].find({"plan_id": plan_id}))
+    # The generated plan's days carry no version: the API calls them version 1.
+    assert stored and all("version" not in d and d["job_id"] == job_id for d in stored)
+    assert job["result"]["version"] == first["version"] == 1
+
+    for expected in (2, 3):
+        done = replan(api, plan_id, {"effective": str(next_monday()), "use_activities": False})
+        version = done["result"]["version"]
+        days = list(stack.db["trainingplan"].find({"plan_id": plan_id, "version": version}))
+        assert version == expected
+        assert days and {d["job_id"] for d in days} == {done["id"]}
+        shown = api.get(f"/training-plans/{plan_id}", params={"version": version}).json()
+        assert shown["version"] == version and shown["job_id"] == done["id"]
+        assert len(shown["days"]) == len(days) == done["result"]["days"]
