@@ -13,6 +13,7 @@ from tests.service.helpers import (
     create_runner,
     events_until_terminal,
     generate,
+    long_plan,
     next_monday,
     short_plan,
 )
@@ -61,3 +62,21 @@ def test_job_result_version_is_the_version_its_days_are_stored_under(
         shown = api.get(f"/training-plans/{plan_id}", params={"version": version}).json()
         assert shown["version"] == version and shown["job_id"] == done["id"]
         assert len(shown["days"]) == len(days) == done["result"]["days"]
+
+
+def test_final_progress_and_terminal_event_carry_the_result_figures(api: httpx.Client) -> None:
+    # A solve that keeps improving for its whole time limit: progress is throttled, so the
+    # last improving solution is easily one that was never published.
+    job_id = generate(api, create_runner(api), long_plan(time_limit_s=3))
+    job, events = succeeded(api, job_id)
+    result = job["result"]
+    figures = ("objective", "bound", "gap")
+    assert all(result[k] is not None for k in figures), result
+    expected = {k: result[k] for k in figures}
+    assert {k: job["progress"][k] for k in figures} == expected
+    assert job["progress"]["percent"] == 100.0
+    terminal = events[-1].data["progress"]
+    assert {k: terminal[k] for k in figures} == expected
+    # The objective is maximised: no solution published beats the result's.
+    published = [e.data["progress"]["objective"] for e in events if e.event == "progress"]
+    assert published and max(published) <= result["objective"] + 1e-6

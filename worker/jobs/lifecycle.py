@@ -172,6 +172,12 @@ def finish(job_id: str, lease: str, state: Finished, fields: Doc) -> Write:
     update: Doc = {"state": state, "finished_at": now, "updated_at": now, **fields}
     if state == "succeeded":
         update["progress.percent"] = 100.0
+        # Progress is throttled: the last improving solution may not have been reported, so
+        # the final figures are the result's own.
+        result = fields.get("result") or {}
+        update.update(
+            {f"progress.{k}": result[k] for k in ("objective", "bound", "gap") if k in result}
+        )
     return Write({"_id": job_id, "state": "running", "lease": lease}, {"$set": update})
 
 
