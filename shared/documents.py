@@ -202,8 +202,12 @@ class PlanSummary(BaseModel):
     )
     # Re-plans only.
     effective: date | None = Field(default=None, description="re-planned from this day")
-    changed_days: int | None = Field(default=None, description="future days that changed")
-    changed_dates: list[date] | None = None
+    changed_days: int | None = Field(
+        default=None, description="days whose sessions differ from the base version"
+    )
+    changed_dates: list[date] | None = Field(
+        default=None, description="those dates, over the whole plan (before `effective` too)"
+    )
 
 
 class Job(BaseModel):

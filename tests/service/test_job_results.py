@@ -5,6 +5,7 @@ dates against the version it started from."""
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -80,3 +81,35 @@ def test_final_progress_and_terminal_event_carry_the_result_figures(api: httpx.C
     # The objective is maximised: no solution published beats the result's.
     published = [e.data["progress"]["objective"] for e in events if e.event == "progress"]
     assert published and max(published) <= result["objective"] + 1e-6
+
+
+def test_replan_changed_dates_cover_the_whole_plan(api: httpx.Client) -> None:
+    start = next_monday()
+    runner_id = create_runner(api)
+    job_id = generate(api, runner_id, short_plan(4, schema_id="builtin-10k"))
+    plan_id = succeeded(api, job_id)[0]["plan_id"]
+    v1 = api.get(f"/training-plans/{plan_id}", params={"version": 1}).json()
+    # Only the first day done as planned: from it on the record replaces the plan, so the
+    # sessions of the rest of the first week (before the effective date) are not done.
+    for d in (d for d in v1["days"] if d["date"] == str(start) and d["intensity"] != "rest"):
+        body = {
+            "activity_id": f"first-{d['slot']}",
+            "date": d["date"],
+            "sport": "strength" if d["intensity"] == "strength" else "run",
+            "duration_min": d["duration_min"],
+            "load": d["load"],
+            "session_code": d["session_code"],
+        }
+        response = api.post(f"/runners/{runner_id}/activities", json=body)
+        assert response.status_code == 201, response.text
+    effective = start + timedelta(days=7)
+    job = replan(api, plan_id, {"effective": str(effective), "weekly_hours": 5.0})
+    result = job["result"]
+    v2 = api.get(f"/training-plans/{plan_id}", params={"version": 2}).json()
+    assert result["version"] == v2["version"] == 2
+
+    old, new = sessions(v1["days"]), sessions(v2["days"])
+    changed = [w for w in sorted(old.keys() | new.keys()) if old.get(w) != new.get(w)]
+    assert result["changed_dates"] == changed and result["changed_days"] == len(changed)
+    # The missed first week counts (before the effective date).
+    assert any(w < str(effective) for w in changed), changed

@@ -143,6 +143,10 @@ def codes(entries: list[dict[str, Any]]) -> list[str]:
     return sorted(d["session_code"] for d in entries)
 
 
+def slots(entries: list[dict[str, Any]]) -> dict[int, str]:
+    return {d["slot"]: d["session_code"] for d in entries}
+
+
 @pytest.fixture(scope="module")
 def planned(stack: Stack) -> tuple[str, str, dict[str, Any]]:
     """A 6-week 10k plan from next Monday: (runner id, plan id, its version 1)."""
@@ -230,7 +234,10 @@ def test_replan_job_streams_progress_and_stores_a_new_version(
             assert codes(entries) == codes(old[when])
             assert [d["load"] for d in entries] == [d["load"] for d in old[when]]
     assert [d["intensity"] for d in new[str(effective)]] == ["rest"]
-    changed = [w for w in sorted(new) if w >= str(effective) and codes(new[w]) != codes(old[w])]
+    # Changed: every date of the plan, the sessions skipped before the effective date too.
+    changed = [w for w in sorted(new) if slots(new[w]) != slots(old[w])]
+    missed = {w for w in skipped if any(d["intensity"] != "rest" for d in old[w])}
+    assert missed and missed <= set(changed)
     assert summary["changed_dates"] == changed and summary["changed_days"] == len(changed)
 
     # Every rule of the request the job solved, across the effective date.

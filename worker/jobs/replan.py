@@ -11,7 +11,9 @@ engine request the version was solved from, so a later re-plan can start from it
 from __future__ import annotations
 
 import threading
+from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
@@ -41,12 +43,15 @@ class ReplanWork:
         summary = summarise(result)
         if not isinstance(result, ReplanResult):
             return summary
+        # The engine counts the future days only; the job compares the whole plan (days
+        # done differently before the effective date, and days added or dropped, too).
+        moved = changed_dates(result.days, self.replan_request.previous) if result.days else []
         return summary.model_copy(
             update={
                 "version": self.version,
                 "effective": result.effective,
-                "changed_days": result.changed_days,
-                "changed_dates": result.changed_dates,
+                "changed_days": len(moved),
+                "changed_dates": moved,
             }
         )
 
@@ -98,6 +103,18 @@ def prepare(inputs: Inputs, job: dict[str, Any]) -> ReplanWork:
     except ValidationError as exc:
         raise InputError(f"invalid re-plan request: {exc}") from exc
     return ReplanWork(base, replan_request, job.get("version"))
+
+
+def changed_dates(days: list[PlanDay], previous: list[PlanDay]) -> list[date]:
+    """Every date, start to race of either version, whose sessions (the code of each slot)
+    differ between the previous version and the new one (a slot added or dropped too)."""
+    new: dict[date, dict[int, str]] = defaultdict(dict)
+    old: dict[date, dict[int, str]] = defaultdict(dict)
+    for day in days:
+        new[day.date][day.slot] = day.session_code
+    for day in previous:
+        old[day.date][day.slot] = day.session_code
+    return [d for d in sorted(new.keys() | old.keys()) if new[d] != old[d]]
 
 
 def base_request(
