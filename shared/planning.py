@@ -17,6 +17,8 @@ Phase = Literal["base", "build", "peak", "taper", "race"]
 Priority = Literal["A", "B", "C"]
 SolveStatus = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "MODEL_INVALID", "UNKNOWN"]
 SessionKind = Literal["rest", "run", "long", "strength", "race"]
+# What a session is for, where a family needs to know (docs/COACH_RULES.md).
+SessionRole = Literal["shakeout", "race_specific"]
 
 PHASES: tuple[Phase, ...] = ("base", "build", "peak", "taper", "race")
 DISTANCES: tuple[Distance, ...] = ("5k", "10k", "half", "marathon")
@@ -53,6 +55,9 @@ class SessionTemplate(StrictModel):
     load: int = Field(ge=0, le=1000, description="training stress (TSS-like) of the session")
     phases: list[Phase] = Field(default_factory=lambda: list(PHASES))
     definition: str = Field(default="", max_length=500)
+    role: SessionRole | None = Field(
+        default=None, description="shakeout: race-week opener; race_specific: goal-pace work"
+    )
 
 
 class TrainingSchema(StrictModel):
@@ -83,6 +88,9 @@ class Athlete(StrictModel):
         description="per weekday (Monday first): max training minutes, 0 = unavailable",
     )
     unavailable_dates: list[JsonDate] = Field(default_factory=list, max_length=800)
+    longest_recent_run_min: int | None = Field(
+        default=None, ge=0, le=600, description="where the long runs start (default from CTL)"
+    )
 
 
 class Race(StrictModel):
@@ -91,6 +99,31 @@ class Race(StrictModel):
     priority: Priority = "A"
     name: str | None = Field(default=None, max_length=80)
     fitness_floor: float | None = Field(default=None, ge=0, description="minimum CTL that day")
+
+
+# [min, max] or [first, last]: a JSON array is a tuple here.
+Bounds = Annotated[tuple[int, int], Strict(False)]
+
+
+class QualityPerWeek(StrictModel):
+    """Quality days (moderate or hard sessions) per week by phase: [min, max]."""
+
+    base: Bounds = (0, 1)
+    build: Bounds = (1, 2)
+    peak: Bounds = (2, 2)
+    taper: Bounds = (1, 2)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> QualityPerWeek:
+        for phase in ("base", "build", "peak", "taper"):
+            lo, hi = getattr(self, phase)
+            if not 0 <= lo <= hi <= 7:
+                raise ValueError(f"quality_per_week.{phase}: 0 <= min <= max <= 7")
+        return self
+
+    def of(self, phase: str) -> tuple[int, int]:
+        bounds: tuple[int, int] = getattr(self, phase)
+        return bounds
 
 
 class PlanRules(StrictModel):
@@ -112,6 +145,30 @@ class PlanRules(StrictModel):
     ctl_tau_days: float = Field(default=42.0, gt=1, le=120)
     atl_tau_days: float = Field(default=7.0, gt=1, le=60)
     long_run_day_penalty: float = Field(default=0.3, ge=0, description="per long run moved")
+    # Coach-grade families (docs/COACH_RULES.md).
+    max_days_off: int = Field(default=2, ge=1, le=14, description="consecutive open days")
+    taper_run_days_ratio: float = Field(default=0.8, ge=0, le=1.5)
+    race_week_short_runs: int = Field(default=3, ge=0, le=6)
+    shakeout: bool = True
+    race_week_quality: int = Field(default=1, ge=0, le=3)
+    taper_time_ratio: float = Field(default=0.6, gt=0, le=1.5)
+    taper_early_time_ratio: float = Field(default=0.8, gt=0, le=1.5)
+    long_run_step_min: int = Field(default=15, ge=5, le=120)
+    long_run_peak_weeks: Bounds = (3, 5)
+    marathon_peak_long_min: int = Field(default=150, ge=0, le=600)
+    quality_per_week: QualityPerWeek = Field(default_factory=lambda: QualityPerWeek())
+    race_specific_per_week: int = Field(default=1, ge=0, le=3)
+    max_week_load_growth: float = Field(default=1.10, ge=1, le=3)
+    first_week_load_ratio: float = Field(default=1.15, gt=0, le=5)
+    max_acwr: float = Field(default=1.3, ge=1, le=5)
+    monotony_weight: float = Field(default=0.02, ge=0, description="objective: per load unit")
+
+    @model_validator(mode="after")
+    def _peak_window(self) -> PlanRules:
+        lo, hi = self.long_run_peak_weeks
+        if not 0 <= lo <= hi <= 52:
+            raise ValueError("long_run_peak_weeks: 0 <= first <= last <= 52")
+        return self
 
 
 class PlanRequest(StrictModel):

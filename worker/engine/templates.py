@@ -13,6 +13,7 @@ from shared.planning import (
     Intensity,
     Phase,
     SessionKind,
+    SessionRole,
     SessionTemplate,
     TrainingSchema,
 )
@@ -46,13 +47,9 @@ RACE_SPECS: dict[Distance, tuple[int, int]] = {
 # Default plan weeks and taper days (DESIGN: marathon 14-21, half 10-14, 10k/5k 7-10).
 _PLAN_WEEKS: dict[Distance, int] = {"5k": 8, "10k": 10, "half": 12, "marathon": 18}
 _TAPER_DAYS: dict[Distance, int] = {"5k": 7, "10k": 10, "half": 14, "marathon": 21}
-# Long-run lengths (minutes) per distance; the longest only in build/peak.
-_LONG_RUNS: dict[Distance, tuple[int, ...]] = {
-    "5k": (60, 75, 90),
-    "10k": (75, 90, 105),
-    "half": (90, 105, 120),
-    "marathon": (90, 120, 150, 180),
-}
+# Long runs in 15-minute steps from 60 min up to each distance's longest (docs/COACH_RULES.md).
+LONG_RUN_STEP = 15
+_LONGEST_RUN: dict[Distance, int] = {"5k": 120, "10k": 120, "half": 150, "marathon": 210}
 _RACE_NAME: dict[Distance, str] = {
     "5k": "5 km",
     "10k": "10 km",
@@ -74,6 +71,7 @@ def _session(
     family: str,
     phases: tuple[Phase, ...],
     definition: str,
+    role: SessionRole | None = None,
 ) -> SessionTemplate:
     return SessionTemplate(
         code=code,
@@ -84,6 +82,7 @@ def _session(
         load=_load(minutes, family) if minutes else 0,
         phases=list(phases),
         definition=definition,
+        role=role,
     )
 
 
@@ -102,7 +101,7 @@ def race_session(distance: Distance) -> SessionTemplate:
     )
 
 
-def _common_sessions() -> list[SessionTemplate]:
+def _common_sessions(distance: Distance) -> list[SessionTemplate]:
     return [
         _session("REST", "Rest", "rest", "rest", 0, "easy", ALL, "Rest day: no training."),
         _session(
@@ -114,6 +113,17 @@ def _common_sessions() -> list[SessionTemplate]:
             "recovery",
             ALL,
             "30 min very easy (conversational, RPE 2-3).",
+        ),
+        _session(
+            "SHAKEOUT25",
+            "Shake-out run",
+            "run",
+            "easy",
+            25,
+            "strides",
+            ALL,
+            "20 min very easy, then 4 x 20 s strides: loosen up for race day.",
+            role="shakeout",
         ),
         _session(
             "EASY45", "Easy run", "run", "easy", 45, "easy", ALL, "45 min easy aerobic running."
@@ -190,6 +200,7 @@ def _common_sessions() -> list[SessionTemplate]:
             "vo2",
             ("peak",),
             "15 min easy, 5 x 1000 m at 5 km pace with 3 min jog, 15 min easy.",
+            role="race_specific" if distance in ("5k", "10k") else None,
         ),
         _session(
             "SHARPEN40",
@@ -214,68 +225,78 @@ def _common_sessions() -> list[SessionTemplate]:
     ]
 
 
-def _pace_session(distance: Distance) -> SessionTemplate:
+def _race_specific(distance: Distance) -> list[SessionTemplate]:
+    """Goal-pace work: marathon- or half-pace runs, race-pace and 5 km-pace intervals."""
     if distance == "marathon":
-        return _session(
-            "MP75",
-            "Marathon-pace run",
-            "run",
-            "moderate",
-            75,
-            "pace",
-            ("build", "peak", "taper"),
-            "15 min easy, 45 min at goal marathon pace, 15 min easy.",
-        )
+        return [
+            _session(
+                "MP75",
+                "Marathon-pace run",
+                "run",
+                "moderate",
+                75,
+                "pace",
+                ("build", "peak", "taper"),
+                "15 min easy, 45 min at goal marathon pace, 15 min easy.",
+                role="race_specific",
+            ),
+            _session(
+                "MP60",
+                "Marathon-pace run",
+                "run",
+                "moderate",
+                60,
+                "pace",
+                ("build", "peak", "taper"),
+                "15 min easy, 30 min at goal marathon pace, 15 min easy.",
+                role="race_specific",
+            ),
+        ]
     if distance == "half":
-        return _session(
-            "HMP60",
-            "Half-marathon-pace run",
+        return [
+            _session(
+                "HMP60",
+                "Half-marathon-pace run",
+                "run",
+                "moderate",
+                60,
+                "pace",
+                ("build", "peak", "taper"),
+                "15 min easy, 30 min at goal half-marathon pace, 15 min easy.",
+                role="race_specific",
+            )
+        ]
+    return [
+        _session(
+            "RP45",
+            "Race-pace intervals",
             "run",
-            "moderate",
-            60,
-            "pace",
+            "hard",
+            45,
+            "vo2",
             ("build", "peak", "taper"),
-            "15 min easy, 30 min at goal half-marathon pace, 15 min easy.",
+            f"15 min easy, 5 x 3 min at goal {_RACE_NAME[distance]} pace with 2 min jog, "
+            "10 min easy.",
+            role="race_specific",
         )
-    return _session(
-        "RP45",
-        "Race-pace intervals",
-        "run",
-        "hard",
-        45,
-        "vo2",
-        ("build", "peak", "taper"),
-        f"15 min easy, 5 x 3 min at goal {_RACE_NAME[distance]} pace with 2 min jog, 10 min easy.",
-    )
+    ]
 
 
 def _long_runs(distance: Distance) -> list[SessionTemplate]:
-    lengths = _LONG_RUNS[distance]
-    runs = []
-    for i, minutes in enumerate(lengths):
-        longest = i == len(lengths) - 1
-        phases: tuple[Phase, ...]
-        if i == 0:
-            phases = ALL
-        elif longest and len(lengths) > 3:
-            phases = ("build", "peak")
-        elif i == 1:
-            phases = ALL
-        else:
-            phases = TRAINING
-        runs.append(
-            _session(
-                f"LONG{minutes}",
-                "Long run",
-                "long",
-                "easy",
-                minutes,
-                "long",
-                phases,
-                f"{minutes} min long run at easy pace; fuel and drink as on race day.",
-            )
+    """Long runs every 15 minutes from 60 min to the distance's longest."""
+    return [
+        _session(
+            f"LONG{minutes}",
+            "Long run",
+            "long",
+            "easy",
+            minutes,
+            "long",
+            ALL,
+            f"{minutes} min long run at easy pace; fuel and drink as on race day.",
         )
-    return runs
+        for minutes in range(60, _LONGEST_RUN[distance] + 1, LONG_RUN_STEP)
+    ]
 
 
 def builtin_schema(distance: Distance) -> TrainingSchema:
@@ -284,7 +305,7 @@ def builtin_schema(distance: Distance) -> TrainingSchema:
     return TrainingSchema(
         name=f"Built-in {_RACE_NAME[distance]}",
         distance=distance,
-        sessions=[*_common_sessions(), _pace_session(distance), *_long_runs(distance)],
+        sessions=[*_common_sessions(distance), *_race_specific(distance), *_long_runs(distance)],
         plan_weeks=_PLAN_WEEKS[distance],
         taper_days=_TAPER_DAYS[distance],
         race_duration_min=race_minutes,
