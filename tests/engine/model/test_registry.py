@@ -77,8 +77,16 @@ def test_replanning_policies_come_from_the_registry() -> None:
     for f in FAMILIES:
         by_policy.setdefault(replanning_of(f.name), set()).add(f.name)
     assert by_policy[Replanning.NEVER_RELAXED] == {"race_form", "race_fitness"}
-    assert by_policy[Replanning.WAIVED_MINIMUM] == {"min_runs", "long_run", "rest_days", "taper"}
-    assert by_policy[Replanning.SETTLED] == {"recovery_weeks"}
+    assert by_policy[Replanning.WAIVED_MINIMUM] == {
+        "min_runs",
+        "long_run",
+        "rest_days",
+        "taper",
+        "race_week",
+        "quality_by_phase",
+        "race_specific",
+    }
+    assert by_policy[Replanning.SETTLED] == {"recovery_weeks", "load_growth"}
     assert family("recovery_weeks").settle is not None
     assert replanning_of(None) is Replanning.DEFAULT  # a row outside any family
 

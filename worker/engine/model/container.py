@@ -78,9 +78,16 @@ class PlanModel:
     # Auxiliary variables of families, kept so a warm start can hint every variable.
     true_rest: dict[int, cp_model.IntVar] = field(default_factory=dict)
     peak_week_load: cp_model.IntVar | None = None
-    # Recovery-week rows with the number of the week each is measured against (settled
-    # against the days already lived, see families/load.py).
-    recovery_rows: list[tuple[cp_model.Constraint, int]] = field(default_factory=list)
+    peak_week_minutes: cp_model.IntVar | None = None
+    peak_long_run: cp_model.IntVar | None = None
+    # Taper caps max(pct x peak, 100 x floor): (cap, pct, "load" | "minutes", floor).
+    taper_caps: list[tuple[cp_model.IntVar, int, str, int]] = field(default_factory=list)
+    longest_before: dict[int, cp_model.IntVar] = field(default_factory=dict)  # week -> M(w)
+    # Recovery-week rows with the week each is measured against and that week's coefficient
+    # (settled against the days already lived, see families/load.py).
+    recovery_rows: list[tuple[cp_model.Constraint, int, int]] = field(default_factory=list)
+    # Load-growth rows likewise: (row, reference week, the reference's coefficient).
+    growth_rows: list[tuple[cp_model.Constraint, int, int]] = field(default_factory=list)
     # Re-planning (settle.py): days already lived, their variables, and objective penalties.
     fixed: FixedPast | None = None
     settled: set[int] = field(default_factory=set)

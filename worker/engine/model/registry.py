@@ -12,11 +12,21 @@ from worker.engine.model.families.availability import (
     daily_minutes_within_availability,
 )
 from worker.engine.model.families.load import (
+    acute_load_within_chronic,
+    credit_missed_growth,
     credit_missed_training,
     ctl_ramp,
+    first_week_from_current_load,
     recovery_week_load,
     taper,
     tsb_floor,
+    weekly_load_grows_gradually,
+)
+from worker.engine.model.families.long_runs import long_run_start, long_runs_build_gradually
+from worker.engine.model.families.quality import (
+    no_quality_next_to_the_long_run,
+    quality_sessions_by_phase,
+    race_specific_work,
 )
 from worker.engine.model.families.races import (
     a_race_form_window,
@@ -34,6 +44,12 @@ from worker.engine.model.families.structure import (
     one_primary_session_per_day,
     second_session_only_alongside_easy_running,
 )
+from worker.engine.model.families.taper import (
+    no_long_stretch_without_running,
+    race_week_opens_up,
+    run_days_kept_in_taper,
+    taper_time_cut,
+)
 from worker.engine.model.families.week import (
     long_run_each_training_week,
     minimum_runs_per_week,
@@ -47,6 +63,22 @@ def _long_run_text(limits: Limits) -> str:
     longs = limits.durations("long")
     text = "a long run every week before the taper"
     return f"{text} (the shortest is {min(longs)} min)" if longs else text
+
+
+def _quality_text(limits: Limits) -> str:
+    q = limits.rules.quality_per_week
+    parts = [f"{p} {lo}-{hi}" for p in ("base", "build", "peak", "taper") for lo, hi in [q.of(p)]]
+    return "quality sessions per week by phase (" + ", ".join(parts) + ")"
+
+
+def _long_progression_text(limits: Limits) -> str:
+    start = long_run_start(limits.athlete, limits.rules, limits.schema)
+    step = limits.rules.long_run_step_min
+    lo, hi = limits.rules.long_run_peak_weeks
+    return (
+        f"long runs growing from {start} min by at most {step} min a week, shorter in recovery "
+        f"weeks, longest {lo}-{hi} weeks before the race"
+    )
 
 
 FAMILIES: tuple[Family, ...] = (
@@ -145,6 +177,85 @@ FAMILIES: tuple[Family, ...] = (
         Replanning.NEVER_RELAXED,
     ),
     Family("b_race_taper", b_race_easy_days, lambda x: "easy days before and after each B race"),
+    # Coach-grade families (docs/COACH_RULES.md).
+    Family(
+        "days_off",
+        no_long_stretch_without_running,
+        lambda x: f"never more than {x.rules.max_days_off} open days in a row without a run",
+    ),
+    Family(
+        "taper_frequency",
+        run_days_kept_in_taper,
+        lambda x: (
+            f"the last two weeks keep at least {x.rules.taper_run_days_ratio:.0%} of the run "
+            "days of the two weeks before"
+        ),
+    ),
+    Family(
+        "race_week",
+        race_week_opens_up,
+        lambda x: (
+            f"a race week with {x.rules.race_week_short_runs} short runs, a shake-out in the "
+            "last two days and a quality touch"
+        ),
+        Replanning.WAIVED_MINIMUM,
+    ),
+    Family(
+        "taper_time",
+        taper_time_cut,
+        lambda x: (
+            f"the last 7 days at no more than {x.rules.taper_time_ratio:.0%} of the peak "
+            f"week's time (the 7 before at {x.rules.taper_early_time_ratio:.0%} in a long taper)"
+        ),
+    ),
+    Family(
+        "long_run_progression",
+        long_runs_build_gradually,
+        _long_progression_text,
+    ),
+    Family(
+        "quality_by_phase",
+        quality_sessions_by_phase,
+        _quality_text,
+        Replanning.WAIVED_MINIMUM,
+    ),
+    Family(
+        "quality_spacing",
+        no_quality_next_to_the_long_run,
+        lambda x: "no quality session the day before or after the long run",
+    ),
+    Family(
+        "race_specific",
+        race_specific_work,
+        lambda x: (
+            f"goal-pace work ({x.rules.race_specific_per_week} session a week or more) in "
+            "every build and peak week"
+        ),
+        Replanning.WAIVED_MINIMUM,
+    ),
+    Family(
+        "load_growth",
+        weekly_load_grows_gradually,
+        lambda x: (
+            f"weekly load growing by at most {x.rules.max_week_load_growth - 1:.0%} over the "
+            "last training week"
+        ),
+        Replanning.SETTLED,
+        settle=credit_missed_growth,
+    ),
+    Family(
+        "first_week",
+        first_week_from_current_load,
+        lambda x: (
+            f"a first week of at most {x.rules.first_week_load_ratio:.0%} of your current "
+            f"weekly load (7 x CTL {x.ctl:g})"
+        ),
+    ),
+    Family(
+        "acute_chronic",
+        acute_load_within_chronic,
+        lambda x: f"the last 7 days' load at most {x.rules.max_acwr:g} x the 4-week average",
+    ),
 )
 
 _BY_NAME = {f.name: f for f in FAMILIES}

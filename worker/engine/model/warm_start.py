@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from shared.planning import SessionTemplate
 from worker.engine.model.container import PlanModel, strength_may_join
+from worker.engine.model.families.long_runs import long_run_start, peak_window
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,53 @@ def warm_start(pm: PlanModel, choices: Mapping[int, DayChoice]) -> dict[int, Day
         if d in hinted:
             m.add_hint(var, hinted[d].primary == rest and not hinted[d].strength)
     training = [w.number for w in pm.calendar.weeks if w.full and not w.has_taper]
+    peaks: dict[str, int] = {}
     if pm.peak_week_load is not None and all(w in week_loads for w in training):
-        m.add_hint(pm.peak_week_load, max(week_loads[w] for w in training))
+        peaks["load"] = max(week_loads[w] for w in training)
+        m.add_hint(pm.peak_week_load, peaks["load"])
+    if len(hinted) + len(loads) >= len(pm.days):  # every day known: the aggregates too
+        _hint_aggregates(pm, hinted, training, peaks)
     return hinted
+
+
+def _hint_aggregates(
+    pm: PlanModel, hinted: Mapping[int, DayChoice], training: list[int], peaks: dict[str, int]
+) -> None:
+    """The families' auxiliaries: peak week minutes, taper caps, the long-run maxima."""
+    m = pm.model
+
+    def sessions(d: int) -> list[SessionTemplate]:
+        if d in hinted:
+            c = hinted[d]
+            out = [pm.sessions[c.primary], *(pm.sessions[x] for x in c.doubles)]
+            if c.strength and pm.catalogue.strength is not None:
+                out.append(pm.catalogue.strength)
+            return out
+        if pm.fixed is not None and pm.fixed.covers(d):
+            return list(pm.fixed.sessions[d])
+        return [pm.sessions[c] for c in pm.primary[d]]  # a race day: its constant
+
+    weeks = {w.number: w for w in pm.calendar.weeks}
+    minutes = {
+        n: sum(s.duration_min for d in w.days for s in sessions(d) if s.kind != "race")
+        for n, w in weeks.items()
+    }
+    longs = {
+        n: sum(s.duration_min for d in w.days for s in sessions(d) if s.kind == "long")
+        for n, w in weeks.items()
+    }
+    if pm.peak_week_minutes is not None and training:
+        peaks["minutes"] = max(minutes[w] for w in training)
+        m.add_hint(pm.peak_week_minutes, peaks["minutes"])
+    for cap, pct, source, floor in pm.taper_caps:
+        if source in peaks:
+            m.add_hint(cap, max(pct * peaks[source], 100 * floor))
+    running = long_run_start(pm.request.athlete, pm.request.rules, pm.schema)
+    for number in sorted(weeks):
+        running = max(running, longs[number])
+        var = pm.longest_before.get(number + 1)
+        if var is not None:
+            m.add_hint(var, running)
+    if pm.peak_long_run is not None:
+        window = peak_window(pm.calendar, pm.request.rules)
+        m.add_hint(pm.peak_long_run, max(longs[w.number] for w in window))

@@ -1,9 +1,15 @@
 """Families over the training load and the fitness response: ramp, form floor, recovery
-weeks, taper."""
+weeks, taper, smooth growth (docs/COACH_RULES.md, section 4)."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
+
+from ortools.sat.python import cp_model
+
 from worker.engine.model.container import PlanModel, Rows, total
+from worker.engine.model.families.taper import race_week_floor
 
 
 def ctl_ramp(pm: PlanModel, rows: Rows) -> None:
@@ -43,26 +49,103 @@ def recovery_week_load(pm: PlanModel, rows: Rows) -> None:
         prev = weeks.get(week.number - 1)
         if week.is_recovery and prev is not None:
             ct = rows.add(100 * pm.week_load[week.number] <= pct * pm.week_load[prev.number])
-            pm.recovery_rows.append((ct, prev.number))
+            pm.recovery_rows.append((ct, prev.number, pct))
 
 
-def credit_missed_training(pm: PlanModel) -> None:
-    """A recovery week stays light relative to the training week before it as planned: the
-    week before counts its lived days at the greater of their planned and done loads, so
-    load missed (illness, skipped sessions) does not make the recovery week lighter still."""
+def _credit(pm: PlanModel, credited: list[tuple[cp_model.Constraint, int, int]]) -> None:
+    """Rows bounded by a reference week: its lived days count at the greater of their
+    planned and done loads, so load missed (illness, skipped sessions) does not tighten
+    the bound still further."""
     fixed = pm.fixed
     assert fixed is not None
     weeks = {w.number: w for w in pm.calendar.weeks}
-    pct = round(pm.request.rules.recovery_load_ratio * 100)
-    for ct, before in pm.recovery_rows:
+    for ct, before, coefficient in credited:
         lived = [d for d in weeks[before].days if fixed.covers(d)]
         missed = sum(fixed.planned_load(d) - fixed.load(d) for d in lived)
         if missed > 0:
-            ct.proto.linear.domain[1] += pct * missed
+            ct.proto.linear.domain[1] += coefficient * missed
+
+
+def credit_missed_training(pm: PlanModel) -> None:
+    """A recovery week stays light relative to the training week before it as planned."""
+    _credit(pm, pm.recovery_rows)
+
+
+def credit_missed_growth(pm: PlanModel) -> None:
+    """A week after missed training may grow from the week as it was planned."""
+    _credit(pm, pm.growth_rows)
+
+
+def race_load(pm: PlanModel, days: Iterable[int]) -> int:
+    """The load of the races among `days` (constants: a race day's session is fixed)."""
+    return sum(
+        pm.sessions[c].load for d in days if pm.days[d].race is not None for c in pm.primary[d]
+    )
+
+
+def smallest_week_load(pm: PlanModel) -> int:
+    """The load of the lightest week the rules ask for: the shortest long run and the
+    lightest runs making up the minimum number of runs."""
+    runs = [s.load for s in pm.catalogue.runs if s.kind == "run"]
+    longs = [s.load for s in pm.catalogue.runs if s.kind == "long"]
+    n = pm.request.rules.min_runs_per_week
+    if longs and pm.request.rules.long_run_every_week:
+        return min(longs) + max(n - 1, 0) * min(runs, default=0)
+    return n * min(runs, default=0)
+
+
+def weekly_load_grows_gradually(pm: PlanModel, rows: Rows) -> None:
+    """A full week's load (races left out) <= max_week_load_growth x that of the latest
+    earlier week that is not a recovery week (per day, when that one is partial)."""
+    pct = round(pm.request.rules.max_week_load_growth * 100)
+    weeks = pm.calendar.weeks
+    for i, week in enumerate(weeks):
+        if i == 0 or not week.full:
+            continue
+        ref = next((w for w in reversed(weeks[:i]) if not w.is_recovery), None)
+        if ref is None:
+            continue
+        k_ref = pct * 7
+        k_week = 100 * len(ref.days)
+        ct = rows.add(
+            k_week * pm.week_load[week.number] - k_ref * pm.week_load[ref.number]
+            <= k_week * race_load(pm, week.days) - k_ref * race_load(pm, ref.days)
+        )
+        pm.growth_rows.append((ct, ref.number, k_ref))
+
+
+def first_week_load_cap(pm: PlanModel) -> int:
+    """The first full-week equivalent load: first_week_load_ratio x the runner's current
+    week (7 x CTL), or x the lightest week the rules ask for when that is more."""
+    ratio = pm.request.rules.first_week_load_ratio
+    return math.floor(ratio * max(7 * pm.request.athlete.ctl, smallest_week_load(pm)))
+
+
+def first_week_from_current_load(pm: PlanModel, rows: Rows) -> None:
+    week = pm.calendar.weeks[0]
+    cap = first_week_load_cap(pm) * len(week.days) // 7
+    rows.add(pm.week_load[week.number] - race_load(pm, week.days) <= cap)
+
+
+def acute_load_within_chronic(pm: PlanModel, rows: Rows) -> None:
+    """On every day but race day, the 7-day mean load <= max_acwr x the 28-day mean; days
+    before the plan count at the runner's steady load (CTL, at least the lightest week's)."""
+    pct = round(pm.request.rules.max_acwr * 100)
+    before = max(pm.request.athlete.ctl, smallest_week_load(pm) / 7)
+    race = pm.calendar.race_index
+    for d in range(race):
+        acute = [pm.load[t] for t in range(max(0, d - 6), d + 1)]
+        chronic = [pm.load[t] for t in range(max(0, d - 27), d + 1)]
+        acute_before = before * (7 - len(acute))
+        chronic_before = before * (28 - len(chronic))
+        # 28 x acute / 7 <= ratio x chronic: 400 x acute <= pct x chronic.
+        rhs = math.floor(pct * chronic_before - 400 * acute_before)
+        rows.add(400 * total(acute) - pct * total(chronic) <= rhs)
 
 
 def taper(pm: PlanModel, rows: Rows) -> None:
-    """Last 7 days before the race at most `taper_load_ratio` of the peak week; some intensity."""
+    """Last 7 days before the race at most `taper_load_ratio` of the peak week (never below
+    the lightest race week the race-week family asks for); some intensity kept."""
     m, cal = pm.model, pm.calendar
     race = cal.race_index
     training = [w for w in cal.weeks if w.full and not w.has_taper]
@@ -72,7 +155,11 @@ def taper(pm: PlanModel, rows: Rows) -> None:
         pm.peak_week_load = peak
         pct = round(pm.request.rules.taper_load_ratio * 100)
         last = total(pm.load[d] for d in range(race - 7, race))
-        rows.add(100 * last <= pct * peak)
+        cap = m.new_int_var(0, 100 * 7 * pm.max_day_load, "taper_load_cap")
+        floor = race_week_floor(pm)[0]
+        m.add_max_equality(cap, [pct * peak, 100 * floor])
+        pm.taper_caps.append((cap, pct, "load", floor))
+        rows.add(100 * last <= cap)
     # Keep some intensity: each week holding 4+ taper days before the race has a quality day.
     for week in cal.weeks:
         taper_days = [d for d in week.days if cal.taper_start <= d < race]

@@ -1,0 +1,100 @@
+"""Long-run progression: from where the runner is, one step a week at most, a step back in
+recovery weeks, the longest 3-5 weeks before the race (docs/COACH_RULES.md, section 2)."""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from shared.planning import Athlete, PlanRules, TrainingSchema
+from worker.engine.calendar import Calendar, Week
+from worker.engine.model.container import PlanModel, Rows, total, weighted
+
+MARATHON_LONG_SHARE = 0.45  # a long run of at most this share of the week's hours
+
+
+def long_run_start(athlete: Athlete, rules: PlanRules, schema: TrainingSchema) -> int:
+    """Minutes of the long run the runner can do now: the longest recent run when given,
+    else 45 + 1.5 x CTL, down to a step, at least the catalogue's shortest long run."""
+    step = rules.long_run_step_min
+    known = athlete.longest_recent_run_min
+    base = known if known is not None else 45 + 1.5 * athlete.ctl
+    shortest = min((s.duration_min for s in schema.sessions if s.kind == "long"), default=0)
+    return max(int(base // step) * step, shortest)
+
+
+def weeks_before_race(calendar: Calendar, week: Week) -> int:
+    return calendar.weeks[-1].number - week.number
+
+
+def peak_window(calendar: Calendar, rules: PlanRules) -> list[Week]:
+    """The weeks the longest long run falls in (none for a plan of under 6 weeks)."""
+    lo, hi = rules.long_run_peak_weeks
+    if len(calendar.weeks) < 6:
+        return []
+    return [w for w in calendar.weeks if lo <= weeks_before_race(calendar, w) <= hi]
+
+
+def marathon_peak_required(
+    athlete: Athlete, rules: PlanRules, schema: TrainingSchema, calendar: Calendar
+) -> bool:
+    """A marathon's longest run reaches `marathon_peak_long_min` when the hours, the days
+    and the progression from the runner's start allow it."""
+    need = rules.marathon_peak_long_min
+    if schema.distance != "marathon" or need <= 0:
+        return False
+    offered = any(
+        s.kind == "long" and s.duration_min >= need and {"build", "peak"} & set(s.phases)
+        for s in schema.sessions
+    )
+    room = any(m is None or m >= need for m in athlete.availability_min)
+    hours = athlete.weekly_hours * 60 >= need / MARATHON_LONG_SHARE
+    lo = rules.long_run_peak_weeks[0]
+    steps = sum(
+        1 for w in calendar.weeks if not w.is_recovery and weeks_before_race(calendar, w) >= lo
+    )
+    reach = long_run_start(athlete, rules, schema) + rules.long_run_step_min * steps >= need
+    return offered and room and hours and reach
+
+
+def long_runs_build_gradually(pm: PlanModel, rows: Rows) -> None:
+    rules, cal, m = pm.request.rules, pm.calendar, pm.model
+    step = rules.long_run_step_min
+    longs = [s for s in pm.catalogue.runs if s.kind == "long"]
+    if not longs:
+        return
+    shortest = min(s.duration_min for s in longs)
+
+    def minutes(week: Week) -> list[tuple[int, cp_model.IntVar]]:
+        return [
+            (pm.sessions[c].duration_min, lit)
+            for d in week.days
+            for c, lit in pm.primary[d].items()
+            if pm.sessions[c].kind == "long"
+        ]
+
+    longest = m.new_constant(long_run_start(pm.request.athlete, rules, pm.schema))
+    pm.settled.add(longest.index)  # a fact: a rule over it and lived days only is settled
+    top = max(s.duration_min for s in longs)
+    for week in cal.weeks:
+        terms = minutes(week)
+        length = weighted(terms)
+        rows.add(length <= longest + step)
+        if week.is_recovery:
+            at_shortest = total(lit for mins, lit in terms if mins == shortest)
+            rows.add(length + step <= longest + step * at_shortest)
+        if week is not cal.weeks[-1]:
+            running = m.new_int_var(0, max(top, shortest), f"longest_to_week_{week.number}")
+            m.add_max_equality(running, [longest, length])
+            pm.longest_before[week.number + 1] = running
+            longest = running
+    window = peak_window(cal, rules)
+    if window:
+        peak = m.new_int_var(0, top, "peak_long_run")
+        m.add_max_equality(peak, [weighted(minutes(w)) for w in window])
+        pm.peak_long_run = peak
+        for week in cal.weeks:
+            if week not in window:
+                rows.add(weighted(minutes(week)) <= peak)
+    if marathon_peak_required(pm.request.athlete, rules, pm.schema, cal):
+        need = rules.marathon_peak_long_min
+        rows.add(total(lit for w in cal.weeks for mins, lit in minutes(w) if mins >= need) >= 1)

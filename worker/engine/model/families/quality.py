@@ -1,0 +1,109 @@
+"""Quality by phase and spacing: how many hard days a week holds, where, and of what kind
+(docs/COACH_RULES.md, section 3)."""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from worker.engine.calendar import Week
+from worker.engine.model.container import PlanModel, Rows, total
+from worker.engine.model.families.load import first_week_load_cap
+from worker.engine.model.families.taper import open_day
+
+
+def week_phase(pm: PlanModel, week: Week) -> str:
+    """A week's phase: taper when any of its days is in the taper or is race day."""
+    phases = {pm.days[d].phase for d in week.days}
+    return "taper" if phases & {"taper", "race"} else pm.days[week.days[0]].phase
+
+
+def holds_race(pm: PlanModel, week: Week) -> bool:
+    return any(pm.days[d].race is not None for d in week.days)
+
+
+def weekly_minimum(pm: PlanModel, week: Week, wanted: int) -> int:
+    """`wanted` for a full, non-recovery week without a race, lowered to what its open
+    days leave room for; 0 for any other week."""
+    if not week.full or week.is_recovery or holds_race(pm, week):
+        return 0
+    opened = sum(1 for d in week.days if open_day(pm, pm.days[d]) and d not in b_race_easy(pm))
+    need = max(0, min(wanted, (opened - 2) // 2))
+    while need > 0 and lightest_week(pm, week, need) > load_allowance(pm, week):
+        need -= 1
+    return need
+
+
+def load_allowance(pm: PlanModel, week: Week) -> float:
+    """The most load the week can hold under the first-week cap and the weekly growth:
+    the cap grown by max_week_load_growth for each earlier non-recovery week."""
+    growth = pm.request.rules.max_week_load_growth
+    earlier = sum(1 for w in pm.calendar.weeks if w.number < week.number and not w.is_recovery)
+    return first_week_load_cap(pm) * growth**earlier
+
+
+def lightest_week(pm: PlanModel, week: Week, quality: int) -> int:
+    """The load of the lightest week holding `quality` quality days, its long run and the
+    minimum number of runs."""
+    phase = week_phase(pm, week)
+    runs = [s for s in pm.catalogue.runs if phase in s.phases]
+    hard = [s.load for s in runs if s.kind == "run" and s.intensity in ("moderate", "hard")]
+    easy = [s.load for s in runs if s.kind == "run" and s.intensity == "easy"]
+    longs = [s.load for s in runs if s.kind == "long"]
+    long_run = pm.request.rules.long_run_every_week and not week.has_taper and bool(longs)
+    fill = max(0, pm.request.rules.min_runs_per_week - quality - int(long_run))
+    return (
+        quality * min(hard, default=0)
+        + (min(longs) if long_run else 0)
+        + fill * min(easy, default=0)
+    )
+
+
+def b_race_easy(pm: PlanModel) -> set[int]:
+    """The days kept easy around B races: the two before and the two after each."""
+    out: set[int] = set()
+    for day in pm.days:
+        if day.race is not None and day.race.priority == "B":
+            out |= {day.index + k for k in (-2, -1, 1, 2)}
+    return out
+
+
+def quality_days(pm: PlanModel, week: Week) -> list[cp_model.LinearExpr]:
+    return [pm.hard_expr(d) for d in week.days if pm.days[d].race is None]
+
+
+def quality_sessions_by_phase(pm: PlanModel, rows: Rows) -> None:
+    """Quality days per week within the phase's [min, max] (quality_per_week)."""
+    bounds = pm.request.rules.quality_per_week
+    for week in pm.calendar.weeks:
+        lo, hi = bounds.of(week_phase(pm, week))
+        count = total(quality_days(pm, week))
+        rows.add(count <= hi)
+        need = weekly_minimum(pm, week, lo)
+        if need > 0:
+            rows.add(count >= need)
+
+
+def no_quality_next_to_the_long_run(pm: PlanModel, rows: Rows) -> None:
+    for d in range(len(pm.days) - 1):
+        if pm.days[d].race is None and pm.days[d + 1].race is None:
+            rows.add(pm.hard_expr(d) + pm.long_expr(d + 1) <= 1)
+            rows.add(pm.long_expr(d) + pm.hard_expr(d + 1) <= 1)
+
+
+def race_specific_work(pm: PlanModel, rows: Rows) -> None:
+    """Goal-pace sessions in every full training week of the build and the peak."""
+    wanted = pm.request.rules.race_specific_per_week
+    if wanted == 0:
+        return
+    for week in pm.calendar.weeks:
+        if week_phase(pm, week) not in ("build", "peak"):
+            continue
+        need = weekly_minimum(pm, week, wanted)
+        lits = [
+            lit
+            for d in week.days
+            for code, lit in pm.primary[d].items()
+            if pm.sessions[code].role == "race_specific"
+        ]
+        if need > 0 and lits:
+            rows.add(total(lits) >= need)
