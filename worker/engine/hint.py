@@ -470,8 +470,8 @@ class Heuristic:
         for d in week.days:
             if d >= self.race:
                 continue
-            acute = sum(loads[max(0, d - 6) : d + 1]) + self.before * max(0, 6 - d)
-            chronic = sum(loads[max(0, d - 27) : d + 1]) + self.before * max(0, 27 - d)
+            acute = sum(race_free[max(0, d - 6) : d + 1]) + self.before * max(0, 6 - d)
+            chronic = sum(race_free[max(0, d - 27) : d + 1]) + self.before * max(0, 27 - d)
             if 4 * acute > rules.max_acwr * chronic:
                 return False
         states = simulate(loads, self.resp)

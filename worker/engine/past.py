@@ -10,6 +10,14 @@ from dataclasses import dataclass
 
 from shared.planning import SessionTemplate
 
+# A gap in training (illness, travel): COMEBACK_MISSED planned training days or more with
+# nothing done in the last COMEBACK_LOOKBACK lived days. The weeks starting in the
+# COMEBACK_DAYS after it rebuild without a minimum of quality (the acute:chronic ratio
+# paces them).
+COMEBACK_MISSED = 3
+COMEBACK_LOOKBACK = 14
+COMEBACK_DAYS = 21
+
 
 @dataclass(frozen=True)
 class FixedPast:
@@ -29,6 +37,12 @@ class FixedPast:
 
     def planned_load(self, d: int) -> int:
         return self.planned[d] if d < len(self.planned) else self.load(d)
+
+    def missed_training(self) -> bool:
+        """A gap in training lately (see COMEBACK_MISSED)."""
+        lived = range(max(0, self.until - COMEBACK_LOOKBACK), self.until)
+        missed = sum(1 for d in lived if self.planned_load(d) > 0 and self.load(d) == 0)
+        return missed >= COMEBACK_MISSED
 
 
 def same_session(a: SessionTemplate, b: SessionTemplate) -> bool:

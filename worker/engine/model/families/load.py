@@ -128,16 +128,18 @@ def first_week_from_current_load(pm: PlanModel, rows: Rows) -> None:
 
 
 def acute_load_within_chronic(pm: PlanModel, rows: Rows) -> None:
-    """On every day but race day, the 7-day mean load <= max_acwr x the 28-day mean; days
-    before the plan count at the runner's steady load (CTL, at least the lightest week's)."""
+    """On every day but race day, the 7-day mean load <= max_acwr x the 28-day mean (races
+    left out); days before the plan count at the runner's steady load (CTL, at least the
+    lightest week's)."""
     pct = round(pm.request.rules.max_acwr * 100)
     before = max(pm.request.athlete.ctl, smallest_week_load(pm) / 7)
     race = pm.calendar.race_index
+    raced = {day.index for day in pm.days if day.race is not None}  # a race is no training
     for d in range(race):
-        acute = [pm.load[t] for t in range(max(0, d - 6), d + 1)]
-        chronic = [pm.load[t] for t in range(max(0, d - 27), d + 1)]
-        acute_before = before * (7 - len(acute))
-        chronic_before = before * (28 - len(chronic))
+        acute = [pm.load[t] for t in range(max(0, d - 6), d + 1) if t not in raced]
+        chronic = [pm.load[t] for t in range(max(0, d - 27), d + 1) if t not in raced]
+        acute_before = before * max(0, 6 - d)
+        chronic_before = before * max(0, 27 - d)
         # 28 x acute / 7 <= ratio x chronic: 400 x acute <= pct x chronic.
         rhs = math.floor(pct * chronic_before - 400 * acute_before)
         rows.add(400 * total(acute) - pct * total(chronic) <= rhs)

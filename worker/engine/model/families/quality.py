@@ -9,6 +9,7 @@ from worker.engine.calendar import Week
 from worker.engine.model.container import PlanModel, Rows, total
 from worker.engine.model.families.load import first_week_load_cap
 from worker.engine.model.families.taper import open_day
+from worker.engine.past import COMEBACK_DAYS
 
 
 def week_phase(pm: PlanModel, week: Week) -> str:
@@ -24,13 +25,23 @@ def holds_race(pm: PlanModel, week: Week) -> bool:
 def weekly_minimum(pm: PlanModel, week: Week, wanted: int) -> int:
     """`wanted` for a full, non-recovery week without a race, lowered to what its open
     days leave room for; 0 for any other week."""
-    if not week.full or week.is_recovery or holds_race(pm, week):
+    if not week.full or week.is_recovery or holds_race(pm, week) or comeback(pm, week):
         return 0
     opened = sum(1 for d in week.days if open_day(pm, pm.days[d]) and d not in b_race_easy(pm))
     need = max(0, min(wanted, (opened - 2) // 2))
     while need > 0 and lightest_week(pm, week, need) > load_allowance(pm, week):
         need -= 1
     return need
+
+
+def comeback(pm: PlanModel, week: Week) -> bool:
+    """A re-plan after a gap in training: the weeks starting in the COMEBACK_DAYS after
+    the effective date rebuild (the acute:chronic ratio paces them) without a quality
+    minimum."""
+    fixed = pm.fixed
+    if fixed is None or not fixed.missed_training():
+        return False
+    return fixed.until - 7 < week.days[0] < fixed.until + COMEBACK_DAYS
 
 
 def load_allowance(pm: PlanModel, week: Week) -> float:
