@@ -117,3 +117,147 @@ CLEAN = [
 
 def test_clean_plan_has_no_violations() -> None:
     assert coach_violations(build(TEN_K, START, CLEAN), request(), TEN_K) == []
+
+
+def plan(weeks: list[Wk] = CLEAN, schema: TrainingSchema = TEN_K) -> list[PlanDay]:
+    return build(schema, START, weeks)
+
+
+def day(week: int, weekday: int) -> date:
+    """The date of a weekday (0 = Monday) of plan week `week` (1-based) from START."""
+    return START + timedelta(weeks=week - 1, days=weekday)
+
+
+# 1. Frequency kept through the taper.
+
+
+def test_days_off_three_open_days_without_a_run() -> None:
+    broken = plan(replace(CLEAN, 1, "REST EASY45 HILLS50 REST REST REST LONG105"))
+    assert family("days_off", broken, request(), TEN_K) == [
+        f"days_off: {day(2, 3)}..{day(2, 5)} without a run"
+    ]
+    assert family("days_off", plan(), request(), TEN_K) == []
+    # Two in a row are allowed by default, three when max_days_off is 3.
+    assert family("days_off", broken, request(max_days_off=3), TEN_K) == []
+
+
+def test_days_off_across_weeks_and_excused_by_blocked_days() -> None:
+    # Saturday, Sunday of week 2 and Monday of week 3 off.
+    weeks = replace(CLEAN, 1, "REST EASY45 HILLS50 EASY60 EASY45 REST REST")
+    assert family("days_off", plan(weeks), request(), TEN_K) == [
+        f"days_off: {day(2, 5)}..{day(3, 0)} without a run"
+    ]
+    # An unavailable date, or a weekday too short for the shortest run (25 min), is not open.
+    blocked = request(athlete={"unavailable_dates": [day(2, 6)]})
+    assert family("days_off", plan(weeks), blocked, TEN_K) == []
+    short_sunday = [None] * 6 + [20]
+    assert family("days_off", plan(weeks), request(athlete={"availability_min": short_sunday}), TEN_K) == []
+    long_enough = [None] * 6 + [25]
+    assert family("days_off", plan(weeks), request(athlete={"availability_min": long_enough}), TEN_K)
+
+
+def test_days_off_settled_stretch_is_not_checked() -> None:
+    broken = plan(replace(CLEAN, 1, "REST EASY45 HILLS50 REST REST REST LONG105"))
+    assert family("days_off", broken, request(), TEN_K, settled_before=day(2, 6)) == []
+    # A window that still holds a day to come is checked.
+    assert family("days_off", broken, request(), TEN_K, settled_before=day(2, 5))
+
+
+def test_taper_frequency_kept_or_excused() -> None:
+    # R-28..R-15 hold 12 run days, R-14..R-1 hold 10 (>= 0.8 x 12); one fewer breaks it.
+    assert family("taper_frequency", plan(), request(), TEN_K) == []
+    weeks = replace(CLEAN, 7, "REST EASY45 SHARPEN40 REST REST SHAKEOUT25 RACE")
+    assert family("taper_frequency", plan(weeks), request(), TEN_K) == [
+        f"taper_frequency: 9 run or blocked days in {day(6, 6)}..{day(8, 5)} < 0.8 x 12"
+    ]
+    # A blocked date counts as kept; a ratio of 0 switches the rule off.
+    blocked = request(athlete={"unavailable_dates": [day(8, 3)]})
+    assert family("taper_frequency", plan(weeks), blocked, TEN_K) == []
+    assert family("taper_frequency", plan(weeks), request(taper_run_days_ratio=0), TEN_K) == []
+
+
+def test_taper_frequency_needs_28_days_before_the_race() -> None:
+    # A 4-week plan from Wednesday: R = 25 < 28, so no comparison, however few runs.
+    start = day(5, 2)
+    weeks = [
+        Wk("REST REST REST REST LONG105", "peak"),
+        Wk("REST EASY45 RP45 EASY45 CRUISE60 EASY45 LONG105", "peak"),
+        Wk("REST REST TEMPO50 REST REST REST LONG60", "taper"),
+        Wk("REST REST SHARPEN40 REST REST SHAKEOUT25 RACE", "taper"),
+    ]
+    assert family("taper_frequency", build(TEN_K, start, weeks), request(start=start), TEN_K) == []
+
+
+def test_race_week_short_runs() -> None:
+    weeks = replace(CLEAN, 7, "REST EASY60 SHARPEN40 EASY60 EASY45 SHAKEOUT25 RACE")
+    assert family("race_week", plan(weeks), request(), TEN_K) == []
+    weeks = replace(CLEAN, 7, "REST EASY60 SHARPEN40 EASY60 REST SHAKEOUT25 RACE")
+    assert family("race_week", plan(weeks), request(), TEN_K) == [
+        f"race_week: 2 short runs in {day(8, 0)}..{day(8, 5)} < 3"
+    ]
+    assert family("race_week", plan(weeks), request(race_week_short_runs=2), TEN_K) == []
+    # Only two open days left: two short runs are enough, and no quality day is required.
+    weeks = replace(CLEAN, 7, "REST REST REST REST REST SHAKEOUT25 RACE")
+    blocked = request(athlete={"unavailable_dates": [day(8, d) for d in (0, 1, 2, 3)]})
+    assert family("race_week", plan(weeks), blocked, TEN_K) == [
+        f"race_week: 1 short runs in {day(8, 0)}..{day(8, 5)} < 2"
+    ]
+    weeks = replace(CLEAN, 7, "REST REST REST REST EASY45 SHAKEOUT25 RACE")
+    assert family("race_week", plan(weeks), blocked, TEN_K) == []
+
+
+def test_race_week_shakeout() -> None:
+    weeks = replace(CLEAN, 7, "REST EASY45 SHARPEN40 REC30 REST EASY45 RACE")
+    assert family("race_week", plan(weeks), request(), TEN_K) == [
+        f"race_week: no shake-out on {day(8, 4)}..{day(8, 5)}"
+    ]
+    assert family("race_week", plan(weeks), request(shakeout=False), TEN_K) == []
+    # On R-2 is as good as on R-1.
+    weeks2 = replace(CLEAN, 7, "REST EASY45 SHARPEN40 REC30 SHAKEOUT25 REST RACE")
+    assert family("race_week", plan(weeks2), request(), TEN_K) == []
+    # Not asked when neither R-1 nor R-2 is open, nor when the schema has no shake-out.
+    weeks3 = replace(CLEAN, 7, "REST EASY45 SHARPEN40 REC30 REST REST RACE")
+    blocked = request(athlete={"unavailable_dates": [day(8, 4), day(8, 5)]})
+    assert family("race_week", plan(weeks3), blocked, TEN_K) == []
+    assert family("race_week", plan(weeks3), request(), TEN_K)
+    plain = TEN_K.model_copy(
+        update={"sessions": [s.model_copy(update={"role": None}) for s in TEN_K.sessions]}
+    )
+    assert family("race_week", build(plain, START, weeks3), request(), plain) == []
+
+
+def test_race_week_quality() -> None:
+    weeks = replace(CLEAN, 7, "REST EASY45 STRIDES50 REC30 REST SHAKEOUT25 RACE")
+    assert family("race_week", plan(weeks), request(), TEN_K) == [
+        f"race_week: 0 quality days in {day(8, 0)}..{day(8, 5)} < 1"
+    ]
+    assert family("race_week", plan(weeks), request(race_week_quality=0), TEN_K) == []
+
+
+def test_taper_time_last_week() -> None:
+    # T = 345 min (week 6); R-7..R-1 = Sunday of week 7 to Saturday of week 8 <= 207 min.
+    weeks = replace(CLEAN, 6, "REST EASY45 TEMPO50 EASY45 REST EASY45 LONG90")
+    assert family("taper_time", plan(weeks), request(), TEN_K) == [
+        f"taper_time: 230 min in {day(7, 6)}..{day(8, 5)} > 0.6 x 345"
+    ]
+    assert family("taper_time", plan(), request(), TEN_K) == []
+    assert family("taper_time", plan(weeks), request(taper_time_ratio=0.7), TEN_K) == []
+
+
+def test_taper_time_early_window_only_for_a_14_day_taper() -> None:
+    # The same plan with the taper from Sunday of week 6 (14 days): T is then week 5's
+    # 335 min, and R-14..R-8 (290 min) must stay <= 0.8 x 335 = 268.
+    long_taper = [
+        *CLEAN[:5],
+        Wk(CLEAN[5].codes, "peak peak peak peak peak peak taper"),
+        Wk(CLEAN[6].codes, "taper"),
+        CLEAN[7],
+    ]
+    assert family("taper_time", plan(long_taper), request(), TEN_K) == [
+        f"taper_time: 290 min in {day(6, 6)}..{day(7, 5)} > 0.8 x 335"
+    ]
+    repaired = replace(long_taper, 5, "REST EASY45 RP45 EASY45 CRUISE60 EASY45 LONG90")
+    repaired = replace(repaired, 6, "REST REC30 TEMPO50 EASY45 REST EASY45 LONG60")
+    assert family("taper_time", plan(repaired), request(), TEN_K) == []
+    # With the 10-day taper of CLEAN the early window is not checked at all.
+    assert family("taper_time", plan(), request(taper_early_time_ratio=0.1), TEN_K) == []
