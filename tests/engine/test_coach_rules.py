@@ -261,3 +261,157 @@ def test_taper_time_early_window_only_for_a_14_day_taper() -> None:
     assert family("taper_time", plan(repaired), request(), TEN_K) == []
     # With the 10-day taper of CLEAN the early window is not checked at all.
     assert family("taper_time", plan(), request(taper_early_time_ratio=0.1), TEN_K) == []
+
+
+# 2. Long-run progression.
+
+
+def test_long_run_start_from_ctl_or_recent_run() -> None:
+    def s0(**athlete: Any) -> int:
+        days = plan()
+        return long_run_start(_plan_of(days, request(athlete=athlete)))
+
+    assert s0() == 105  # 45 + 1.5 x 40
+    assert s0(ctl=41) == 105  # 106.5, down to a 15-min step
+    assert s0(ctl=0) == 60  # 45, raised to the shortest long run
+    assert s0(longest_recent_run_min=100) == 90  # the recent run wins over CTL
+    assert s0(ctl=10, longest_recent_run_min=120) == 120
+    assert s0(longest_recent_run_min=0) == 60
+
+
+def _plan_of(days: list[PlanDay], req: PlanRequest) -> Any:
+    from tests.engine.coach_rules import _build
+
+    return _build(days, req, TEN_K, None, None)
+
+
+def test_long_run_first_week_from_s0() -> None:
+    # CTL 40: s0 = 105, week 1 may hold 120; CTL 20: s0 = 75, at most 90.
+    weeks = replace(CLEAN, 0, "REST EASY45 HILLS50 EASY45 REST EASY45 LONG120")
+    assert family("long_run_progression", plan(weeks), request(), TEN_K) == []
+    low = request(athlete={"ctl": 20})
+    assert family("long_run_progression", plan(weeks), low, TEN_K) == [
+        f"long_run_progression: week 1 ({START}) 120 min > 75 + 15"
+    ]
+    # longest_recent_run_min overrides CTL, both ways.
+    recent = request(athlete={"ctl": 20, "longest_recent_run_min": 110})
+    assert family("long_run_progression", plan(weeks), recent, TEN_K) == []
+    recent = request(athlete={"longest_recent_run_min": 90})
+    assert family("long_run_progression", plan(weeks), recent, TEN_K)
+
+
+def test_long_run_one_step_a_week() -> None:
+    low = request(athlete={"ctl": 20})  # s0 = 75
+    weeks = replace(CLEAN, 0, "REST EASY45 HILLS50 EASY45 REST EASY45 LONG75")
+    assert family("long_run_progression", plan(weeks), low, TEN_K) == [
+        f"long_run_progression: week 2 ({day(2, 0)}) 105 min > 75 + 15"
+    ]
+    weeks = replace(weeks, 1, "REST EASY45 HILLS50 EASY60 REST EASY45 LONG90")
+    assert family("long_run_progression", plan(weeks), low, TEN_K) == [
+        f"long_run_progression: week 3 ({day(3, 0)}) 120 min > 90 + 15"
+    ]
+    weeks = replace(weeks, 2, "REST EASY60 HILLS50 EASY45 REST EASY45 LONG105")
+    # Week 4 (recovery, 90) is at most 105 - 15; week 5 may step up to 120 again.
+    assert family("long_run_progression", plan(weeks), low, TEN_K) == []
+
+
+def test_long_run_drops_in_recovery_weeks() -> None:
+    # After 120 min in week 3, recovery week 4 holds at most 105.
+    weeks = replace(CLEAN, 3, "REST EASY45 STRIDES50 EASY45 REST EASY45 LONG120")
+    assert family("long_run_progression", plan(weeks), request(), TEN_K) == [
+        f"long_run_progression: week 4 ({day(4, 0)}) (recovery) 120 min > 105"
+    ]
+    weeks = replace(CLEAN, 3, "REST EASY45 STRIDES50 EASY45 REST EASY45 LONG105")
+    assert family("long_run_progression", plan(weeks), request(), TEN_K) == []
+    # Never below the shortest long run: at s0 = 60, a 60-min recovery long run is fine.
+    fresh = request(athlete={"ctl": 0})
+    weeks = [
+        Wk("REST EASY45 HILLS50 EASY45 REST EASY45 LONG60", "base"),
+        Wk("REST EASY45 HILLS50 EASY45 REST EASY45 LONG60", "base", recovery=True),
+        Wk("REST EASY45 HILLS50 EASY45 REST EASY45 LONG75", "base", recovery=True),
+    ]
+    assert family("long_run_progression", plan(weeks), fresh, TEN_K) == [
+        f"long_run_progression: week 3 ({day(3, 0)}) (recovery) 75 min > 60"
+    ]
+
+
+def test_long_run_peaks_three_to_five_weeks_out() -> None:
+    # Weeks 3-5 are 5-3 weeks before race week 8; the longest run in week 6 breaks it.
+    weeks = replace(CLEAN, 2, "REST EASY60 HILLS50 EASY45 REST EASY45 LONG105")
+    weeks = replace(weeks, 4, "REST REC30 RP45 EASY45 TEMPO50 EASY45 LONG105")
+    weeks = replace(weeks, 5, "REST EASY45 RP45 EASY45 CRUISE60 EASY45 LONG120")
+    assert family("long_run_progression", plan(weeks), request(), TEN_K) == [
+        f"long_run_progression: longest long run 120 min in week 6 ({day(6, 0)}), "
+        "not 3-5 weeks out (105 min)"
+    ]
+    # A tie with the peak window is fine, so is another window.
+    assert family("long_run_progression", plan(), request(), TEN_K) == []
+    assert family("long_run_progression", plan(weeks), request(long_run_peak_weeks=(2, 4)), TEN_K) == []
+    # Fewer than 6 weeks: no peak window.
+    short = weeks[3:]
+    start = day(4, 0)
+    assert family("long_run_progression", build(TEN_K, start, short), request(start=start), TEN_K) == []
+
+
+MARATHON = builtin_schema("marathon")
+# An 8-week marathon plan for an athlete whose longest recent run is 90 min: 4 non-recovery
+# weeks 3+ weeks out (1, 2, 3, 5), so 90 + 4 x 15 = 150 is within reach.
+MARATHON_PEAK = [
+    Wk("REST EASY45 HILLS50 EASY60 REST EASY45 LONG105", "base"),
+    Wk("REST EASY45 HILLS50 EASY60 REST EASY45 LONG120", "base"),
+    Wk("REST EASY45 MP60 EASY60 REST EASY45 LONG135", "build"),
+    Wk("REST EASY45 STRIDES50 EASY45 REST EASY45 LONG120", "build", recovery=True),
+    Wk("REST EASY45 MP75 EASY60 TEMPO50 EASY45 LONG150", "peak"),
+    Wk("REST EASY45 MP60 EASY60 CRUISE60 EASY45 LONG135", "peak peak peak peak peak peak taper"),
+    Wk("REST EASY45 MP60 EASY45 REST EASY45 LONG90", "taper"),
+    Wk("REST EASY45 SHARPEN40 REC30 REST SHAKEOUT25 RACE", "taper"),
+]
+
+
+def _marathon_peak(weeks: list[Wk], **athlete: Any) -> list[str]:
+    req = request("marathon", athlete={"longest_recent_run_min": 90, **athlete})
+    found = family("long_run_progression", build(MARATHON, START, weeks), req, MARATHON)
+    return [m for m in found if "< 150 min" in m]
+
+
+def test_marathon_peak_long_run_required() -> None:
+    assert family(
+        "long_run_progression",
+        build(MARATHON, START, MARATHON_PEAK),
+        request("marathon", athlete={"longest_recent_run_min": 90}),
+        MARATHON,
+    ) == []
+    short = replace(MARATHON_PEAK, 4, "REST EASY45 MP75 EASY60 TEMPO50 EASY45 LONG135")
+    assert _marathon_peak(short) == ["long_run_progression: longest long run 135 < 150 min"]
+    req = request("marathon", athlete={"longest_recent_run_min": 90}, marathon_peak_long_min=0)
+    assert family("long_run_progression", build(MARATHON, START, short), req, MARATHON) == []
+
+
+def test_marathon_peak_long_run_not_required_when_out_of_reach() -> None:
+    short = replace(MARATHON_PEAK, 4, "REST EASY45 MP75 EASY60 TEMPO50 EASY45 LONG135")
+    # 5 h a week: 300 min < 150 / 0.45.
+    assert _marathon_peak(short, weekly_hours=5.0) == []
+    assert _marathon_peak(short, weekly_hours=5.6)  # 336 min >= 333.3
+    # No weekday allows 150 min.
+    assert _marathon_peak(short, availability_min=[140] * 7) == []
+    assert _marathon_peak(short, availability_min=[140] * 6 + [150])
+    # s0 = 75: 75 + 4 x 15 = 135 < 150.
+    assert _marathon_peak(short, longest_recent_run_min=75) == []
+    # A 10k is never asked for 150 min.
+    assert _marathon_peak(short) and not [
+        m for m in family("long_run_progression", plan(), request(), TEN_K) if "< 150" in m
+    ]
+    # No long run of 150+ min for build or peak in the schema.
+    taper_only = MARATHON.model_copy(
+        update={
+            "sessions": [
+                s.model_copy(update={"phases": ["taper"]})
+                if s.kind == "long" and s.duration_min >= 150
+                else s
+                for s in MARATHON.sessions
+            ]
+        }
+    )
+    req = request("marathon", athlete={"longest_recent_run_min": 90})
+    found = family("long_run_progression", build(taper_only, START, short), req, taper_only)
+    assert [m for m in found if "< 150 min" in m] == []
