@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -86,7 +86,7 @@ class _Plan:
         return long_load + max(0, self.rules.min_runs_per_week - 1) * light
 
 
-def _kind(p: PlanDay, kinds: dict[str, str]) -> str:
+def _kind(p: PlanDay, kinds: Mapping[str, str]) -> str:
     return "race" if p.intensity == "race" else kinds.get(p.session_code, "?")
 
 
