@@ -111,6 +111,7 @@ def _build(
 
     def shortest_run(phase: str) -> int:
         runs = [s.duration_min for s in schema.sessions if s.kind == "run" and phase in s.phases]
+        # A phase without any `run` in the catalogue: the weekday limit does not close the day.
         return min(runs, default=0)
 
     def is_open(dt: date, phase: str) -> bool:
@@ -302,7 +303,8 @@ def long_run_progression(p: _Plan) -> list[str]:
             )
     if p.settled(*range(len(p.dates))):
         return out
-    # Weeks counted back from the race week (the last week, 0).
+    # Weeks counted back from the race week (the last week, 0); "6 or more weeks" counts
+    # calendar weeks, a partial first one included, and the window is clipped to the plan.
     last = len(p.weeks) - 1
     lo, hi = p.rules.long_run_peak_weeks
     window = [k for k in range(last - hi, last - lo + 1) if k >= 0]
