@@ -86,6 +86,27 @@ class _Plan:
         return long_load + max(0, self.rules.min_runs_per_week - 1) * light
 
 
+def race_week_floor(schema: TrainingSchema, rules: PlanRules) -> tuple[float, int]:
+    """(load, minutes) of the lightest race week the race-week rule asks for: the lightest
+    shake-out, the lightest short quality run(s), and the lightest short easy runs making
+    up the short runs. Taper caps never go below it."""
+    short = [s for s in schema.sessions if s.kind == "run" and s.duration_min <= 50]
+    picks = []
+    left = rules.race_week_short_runs
+    shakeouts = [s for s in short if s.role == "shakeout"]
+    if rules.shakeout and shakeouts:
+        picks.append(min(shakeouts, key=lambda s: s.load))
+        left -= 1
+    hard = [s for s in short if s.intensity in ("moderate", "hard")]
+    if rules.race_week_quality > 0 and hard:
+        picks += [min(hard, key=lambda s: s.load)] * rules.race_week_quality
+        left -= rules.race_week_quality
+    easy = [s for s in short if s.intensity == "easy" and s.role != "shakeout"]
+    if easy:
+        picks += [min(easy, key=lambda s: s.load)] * max(0, left)
+    return float(sum(s.load for s in picks)), sum(s.duration_min for s in picks)
+
+
 def _kind(p: PlanDay, kinds: Mapping[str, str]) -> str:
     return "race" if p.intensity == "race" else kinds.get(p.session_code, "?")
 
@@ -267,7 +288,10 @@ def taper_time(p: _Plan) -> list[str]:
         if not idx or p.settled(*idx):
             continue
         total = sum(p.minutes[i] for i in idx)
-        if total > ratio * peak + EPS:
+        cap = ratio * peak
+        if first == 7:  # never below the lightest race week the race-week rule asks for
+            cap = max(cap, race_week_floor(p.schema, p.rules)[1])
+        if total > cap + EPS:
             out.append(
                 f"taper_time: {total} min in {p.dates[idx[0]]}..{p.dates[idx[-1]]} > "
                 f"{ratio} x {peak}"
@@ -347,12 +371,112 @@ def marathon_peak_required(p: _Plan, s0: int) -> int:
 
 
 def _lowered(p: _Plan, w: _Week, minimum: int, count: list[bool] | list[int]) -> int:
-    """A minimum lowered to (open days - 2) // 2; in a week partly lived, the open days are
-    the unlived ones and what was lived counts on top."""
-    future = [i for i in w.idx if not p.settled(i)]
-    lived = sum(int(count[i]) for i in w.idx if p.settled(i))
-    n_open = sum(p.open[i] for i in future)
-    return min(minimum, lived + max(0, (n_open - 2) // 2))
+    """A weekly minimum as the week can hold it: at most (open days - 2) // 2, the days
+    kept easy around a B race not counted as open; lowered while the lightest week holding
+    it exceeds the week's load bound; none in the weeks rebuilding after a gap in training;
+    waived in a week partly lived when its lived count and its open days left cannot reach
+    it."""
+    if _rebuilding(p, w):
+        return 0
+    easy = _b_race_easy(p)
+    need = min(minimum, max(0, (sum(p.open[i] for i in w.idx if i not in easy) - 2) // 2))
+    while need > 0 and _lightest_week(p, w, need) > _allowance(p)[w.number] + EPS:
+        need -= 1
+    lived = [i for i in w.idx if p.settled(i)]
+    if lived and len(lived) < len(w.idx):
+        future = [i for i in w.idx if not p.settled(i)]
+        if sum(int(count[i]) for i in lived) + sum(p.open[i] for i in future) < need:
+            return 0
+    return need
+
+
+def _b_race_easy(p: _Plan) -> set[int]:
+    b_races = {r.date for r in p.request.races if r.priority == "B"}
+    return {i + k for i, dt in enumerate(p.dates) if dt in b_races for k in (-2, -1, 1, 2)}
+
+
+def _allowance(p: _Plan) -> dict[int, float]:
+    """An upper bound on each week's load (races out) from the rules that cap it: the
+    first-week cap grown week over week, a recovery week's share of the week before, and
+    the acute:chronic ratio over the 21 days before the week (days before the plan at the
+    steady load, lived days as done, days to come at their week's bound per day). A fully
+    lived reference week counts at the greater of planned and done."""
+    rules, ctl = p.rules, p.request.athlete.ctl
+    before = max(ctl, p.smallest_week_load() / 7)
+    k = rules.max_acwr / 4
+    ratio = k / (1 - k) if k < 1 else math.inf
+
+    def lived_load(v: _Week) -> float | None:
+        if not p.settled(*v.idx):
+            return None
+        return sum(_allowance_load(p, i) for i in v.idx)
+
+    bound: dict[int, float] = {}
+    per_day: dict[int, float] = {}
+    for n, w in enumerate(p.weeks):
+        b = math.inf
+        if n == 0:
+            first = rules.first_week_load_ratio * max(7 * ctl, p.smallest_week_load())
+            b = math.floor(first) * len(w.idx) / 7
+        else:
+            ref = next((v for v in reversed(p.weeks[:n]) if not v.recovery), None)
+            if ref is not None:
+                base = lived_load(ref)
+                base = bound[ref.number] if base is None else base
+                b = rules.max_week_load_growth * base * 7 / len(ref.idx)
+            if w.recovery:
+                prev = lived_load(p.weeks[n - 1])
+                prev = bound[p.weeks[n - 1].number] if prev is None else prev
+                b = min(b, rules.recovery_load_ratio * prev)
+        start = w.idx[0]
+        window = [
+            before if t < 0 else p.load[t] if p.settled(t) else per_day[t]
+            for t in range(start - 21, start)
+        ]
+        b = min(b, ratio * sum(window) * len(w.idx) / 7)
+        bound[w.number] = b
+        for i in w.idx:
+            per_day[i] = 0.0 if "race" in p.kinds[i] else b / len(w.idx)
+    return bound
+
+
+def _lightest_week(p: _Plan, w: _Week, quality: int) -> float:
+    """The lightest week holding `quality` quality days, its long run and the minimum of
+    runs, each day the lightest the catalogue offers in the week's phase; lived days count
+    as done, and only what they lack is added."""
+    sessions = [s for s in p.schema.sessions if w.phase in s.phases]
+    hard = [s.load for s in sessions if s.kind == "run" and s.intensity in ("moderate", "hard")]
+    easy = [s.load for s in sessions if s.kind == "run" and s.intensity == "easy"]
+    longs = [s.load for s in sessions if s.kind == "long"]
+    long_run = p.rules.long_run_every_week and w.phase != "taper" and bool(longs)
+    lived = [i for i in w.idx if p.settled(i)]
+    long_left = long_run and not any(p.long_min[i] for i in lived)
+    quality_left = max(0, quality - sum(p.quality[i] for i in lived))
+    runs = sum(1 for i in lived if any(k in ("run", "long") for k in p.kinds[i]))
+    fill = max(0, p.rules.min_runs_per_week - runs - quality_left - int(long_left))
+    return (
+        sum(p.load[i] for i in lived)
+        + quality_left * min(hard, default=0)
+        + (min(longs) if long_left else 0)
+        + fill * min(easy, default=0)
+    )
+
+
+def _rebuilding(p: _Plan, w: _Week) -> bool:
+    """A re-plan after a gap (3+ planned training days with nothing done in the 14 lived
+    days before the effective date): the weeks starting from 6 days before it to 20 after."""
+    if p.settled_before is None or p.planned is None:
+        return False
+    eff = p.settled_before
+    missed = sum(
+        1
+        for i, dt in enumerate(p.dates)
+        if eff - timedelta(days=14) <= dt < eff
+        and p.planned.get(dt, 0) > 0
+        and sum(e.load for e in p.entries[i]) == 0
+    )
+    start = p.dates[w.idx[0]]
+    return missed >= 3 and eff - timedelta(days=7) < start < eff + timedelta(days=21)
 
 
 def quality_by_phase(p: _Plan) -> list[str]:

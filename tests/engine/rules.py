@@ -13,6 +13,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from shared.planning import PlanDay, PlanRequest, TrainingSchema
+from tests.engine.coach_rules import coach_violations, race_week_floor
 
 EPS = 1e-6
 
@@ -254,7 +255,7 @@ def violations(
     if training_weeks and taper_len >= 7:
         peak = max(week_load[w] for w in training_weeks)
         last = sum(loads[n - 8 : n - 1])
-        if last > rules.taper_load_ratio * peak + EPS:
+        if last > max(rules.taper_load_ratio * peak, race_week_floor(schema, rules)[0]) + EPS:
             out.append(f"taper: last-week load {last} > {rules.taper_load_ratio} x peak {peak}")
 
     # Neighbouring-day rules.
@@ -281,4 +282,6 @@ def violations(
                 out.append(f"{dates[i]}/{dates[j]}: {sorted(same)} repeated within {gap} days")
     if run_minutes_all and run_minutes_easy < rules.min_easy_share * run_minutes_all - EPS:
         out.append(f"easy share {run_minutes_easy / run_minutes_all:.3f} < {rules.min_easy_share}")
+    # The coach-grade families (docs/COACH_RULES.md).
+    out += coach_violations(days, request, schema, settled_before, planned)
     return out

@@ -111,7 +111,7 @@ CLEAN = [
     Wk("REST REC30 RP45 EASY45 TEMPO50 EASY45 LONG120", "build"),
     Wk("REST EASY45 RP45 EASY45 CRUISE60 EASY45 LONG105", "peak"),
     Wk("REST EASY45 TEMPO50 EASY45 REST EASY45 LONG60", "peak peak peak taper taper taper taper"),
-    Wk("REST EASY45 SHARPEN40 REC30 REST SHAKEOUT25 RACE", "taper"),
+    Wk("REST EASY45 SHARPEN40 REC30 REST SHAKEOUT20 RACE", "taper"),
 ]
 
 
@@ -147,15 +147,15 @@ def test_days_off_across_weeks_and_excused_by_blocked_days() -> None:
     assert family("days_off", plan(weeks), request(), TEN_K) == [
         f"days_off: {day(2, 5)}..{day(3, 0)} without a run"
     ]
-    # An unavailable date, or a weekday too short for the shortest run (25 min), is not open.
+    # An unavailable date, or a weekday too short for the shortest run (20 min), is not open.
     blocked = request(athlete={"unavailable_dates": [day(2, 6)]})
     assert family("days_off", plan(weeks), blocked, TEN_K) == []
-    short_sunday = [None] * 6 + [20]
+    short_sunday = [None] * 6 + [15]
     assert (
         family("days_off", plan(weeks), request(athlete={"availability_min": short_sunday}), TEN_K)
         == []
     )
-    long_enough = [None] * 6 + [25]
+    long_enough = [None] * 6 + [20]
     assert family(
         "days_off", plan(weeks), request(athlete={"availability_min": long_enough}), TEN_K
     )
@@ -171,7 +171,7 @@ def test_days_off_settled_stretch_is_not_checked() -> None:
 def test_taper_frequency_kept_or_excused() -> None:
     # R-28..R-15 hold 12 run days, R-14..R-1 hold 10 (>= 0.8 x 12); one fewer breaks it.
     assert family("taper_frequency", plan(), request(), TEN_K) == []
-    weeks = replace(CLEAN, 7, "REST EASY45 SHARPEN40 REST REST SHAKEOUT25 RACE")
+    weeks = replace(CLEAN, 7, "REST EASY45 SHARPEN40 REST REST SHAKEOUT20 RACE")
     assert family("taper_frequency", plan(weeks), request(), TEN_K) == [
         f"taper_frequency: 9 run or blocked days in {day(6, 6)}..{day(8, 5)} < 0.8 x 12"
     ]
@@ -188,26 +188,26 @@ def test_taper_frequency_needs_28_days_before_the_race() -> None:
         Wk("REST REST REST REST LONG105", "peak"),
         Wk("REST EASY45 RP45 EASY45 CRUISE60 EASY45 LONG105", "peak"),
         Wk("REST REST TEMPO50 REST REST REST LONG60", "taper"),
-        Wk("REST REST SHARPEN40 REST REST SHAKEOUT25 RACE", "taper"),
+        Wk("REST REST SHARPEN40 REST REST SHAKEOUT20 RACE", "taper"),
     ]
     assert family("taper_frequency", build(TEN_K, start, weeks), request(start=start), TEN_K) == []
 
 
 def test_race_week_short_runs() -> None:
-    weeks = replace(CLEAN, 7, "REST EASY60 SHARPEN40 EASY60 EASY45 SHAKEOUT25 RACE")
+    weeks = replace(CLEAN, 7, "REST EASY60 SHARPEN40 EASY60 EASY45 SHAKEOUT20 RACE")
     assert family("race_week", plan(weeks), request(), TEN_K) == []
-    weeks = replace(CLEAN, 7, "REST EASY60 SHARPEN40 EASY60 REST SHAKEOUT25 RACE")
+    weeks = replace(CLEAN, 7, "REST EASY60 SHARPEN40 EASY60 REST SHAKEOUT20 RACE")
     assert family("race_week", plan(weeks), request(), TEN_K) == [
         f"race_week: 2 short runs in {day(8, 0)}..{day(8, 5)} < 3"
     ]
     assert family("race_week", plan(weeks), request(race_week_short_runs=2), TEN_K) == []
     # Only two open days left: two short runs are enough, and no quality day is required.
-    weeks = replace(CLEAN, 7, "REST REST REST REST REST SHAKEOUT25 RACE")
+    weeks = replace(CLEAN, 7, "REST REST REST REST REST SHAKEOUT20 RACE")
     blocked = request(athlete={"unavailable_dates": [day(8, d) for d in (0, 1, 2, 3)]})
     assert family("race_week", plan(weeks), blocked, TEN_K) == [
         f"race_week: 1 short runs in {day(8, 0)}..{day(8, 5)} < 2"
     ]
-    weeks = replace(CLEAN, 7, "REST REST REST REST EASY45 SHAKEOUT25 RACE")
+    weeks = replace(CLEAN, 7, "REST REST REST REST EASY45 SHAKEOUT20 RACE")
     assert family("race_week", plan(weeks), blocked, TEN_K) == []
 
 
@@ -218,7 +218,7 @@ def test_race_week_shakeout() -> None:
     ]
     assert family("race_week", plan(weeks), request(shakeout=False), TEN_K) == []
     # On R-2 is as good as on R-1.
-    weeks2 = replace(CLEAN, 7, "REST EASY45 SHARPEN40 REC30 SHAKEOUT25 REST RACE")
+    weeks2 = replace(CLEAN, 7, "REST EASY45 SHARPEN40 REC30 SHAKEOUT20 REST RACE")
     assert family("race_week", plan(weeks2), request(), TEN_K) == []
     # Not asked when neither R-1 nor R-2 is open, nor when the schema has no shake-out.
     weeks3 = replace(CLEAN, 7, "REST EASY45 SHARPEN40 REC30 REST REST RACE")
@@ -232,7 +232,7 @@ def test_race_week_shakeout() -> None:
 
 
 def test_race_week_quality() -> None:
-    weeks = replace(CLEAN, 7, "REST EASY45 STRIDES50 REC30 REST SHAKEOUT25 RACE")
+    weeks = replace(CLEAN, 7, "REST EASY45 STRIDES50 REC30 REST SHAKEOUT20 RACE")
     assert family("race_week", plan(weeks), request(), TEN_K) == [
         f"race_week: 0 quality days in {day(8, 0)}..{day(8, 5)} < 1"
     ]
@@ -243,7 +243,7 @@ def test_taper_time_last_week() -> None:
     # T = 345 min (week 6); R-7..R-1 = Sunday of week 7 to Saturday of week 8 <= 207 min.
     weeks = replace(CLEAN, 6, "REST EASY45 TEMPO50 EASY45 REST EASY45 LONG90")
     assert family("taper_time", plan(weeks), request(), TEN_K) == [
-        f"taper_time: 230 min in {day(7, 6)}..{day(8, 5)} > 0.6 x 345"
+        f"taper_time: 225 min in {day(7, 6)}..{day(8, 5)} > 0.6 x 345"
     ]
     assert family("taper_time", plan(), request(), TEN_K) == []
     assert family("taper_time", plan(weeks), request(taper_time_ratio=0.7), TEN_K) == []
@@ -368,7 +368,7 @@ MARATHON_PEAK = [
     Wk("REST EASY45 MP75 EASY60 TEMPO50 EASY45 LONG150", "peak"),
     Wk("REST EASY45 MP60 EASY60 CRUISE60 EASY45 LONG135", "peak peak peak peak peak peak taper"),
     Wk("REST EASY45 MP60 EASY45 REST EASY45 LONG90", "taper"),
-    Wk("REST EASY45 SHARPEN40 REC30 REST SHAKEOUT25 RACE", "taper"),
+    Wk("REST EASY45 SHARPEN40 REC30 REST SHAKEOUT20 RACE", "taper"),
 ]
 
 
@@ -566,13 +566,13 @@ def test_first_week_against_ctl_or_the_smallest_week() -> None:
     assert family("first_week", plan(weeks), request(), TEN_K) == [
         f"first_week: week 1 ({START}) load 339 > 322.0"
     ]
-    # CTL 0: F = LONG60 (56) + 2 x REC30 (21) = 98, so at most 112.7.
+    # CTL 0: F = LONG60 (56) + 2 x SHAKEOUT20 (18, the lightest run) = 92: at most 105.8.
     fresh = request(athlete={"ctl": 0})
     weeks = replace(CLEAN, 0, "REST REC30 REST REC30 REST REST LONG60")
     assert family("first_week", plan(weeks), fresh, TEN_K) == []
     weeks = replace(CLEAN, 0, "REST REC30 REST REC30 REST REC30 LONG60")
     assert family("first_week", plan(weeks), fresh, TEN_K) == [
-        f"first_week: week 1 ({START}) load 119 > 112.7"
+        f"first_week: week 1 ({START}) load 119 > 105.8"
     ]
     # Four runs a week asked: F = 56 + 3 x 21 = 119.
     four = request(athlete={"ctl": 0}, min_runs_per_week=4)
@@ -601,14 +601,14 @@ def test_acute_chronic() -> None:
 
 
 def test_acute_chronic_days_before_the_plan_count_at_least_f_over_7() -> None:
-    # CTL 0: dates before the plan count at F / 7 = 14, so a first-day REC30 (21) is fine
+    # CTL 0: dates before the plan count at F / 7 = 13.1, so a first-day REC30 (21) is fine
     # (at 0 a day it would not be), while LONG120 (112) is not.
     fresh = request(athlete={"ctl": 0})
     one_week = [Wk("REC30 REST REST REST REST REST REST")]
     assert family("acute_chronic", plan(one_week), fresh, TEN_K) == []
     one_week = [Wk("LONG120 REST REST REST REST REST REST")]
     assert family("acute_chronic", plan(one_week), fresh, TEN_K)[0] == (
-        f"acute_chronic: {START} 7-day mean 28.0 > 1.3 x 17.5"
+        f"acute_chronic: {START} 7-day mean 27.3 > 1.3 x 16.7"
     )
 
 

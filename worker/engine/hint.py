@@ -32,7 +32,8 @@ from worker.engine.model.families.taper import SHORT_RUN_MAX_MIN, open_day, race
 from worker.engine.model.families.week import LONG_RUN_SPACING
 from worker.engine.model.warm_start import DayChoice, warm_start
 
-_SCALES = (1.0, 0.92, 0.85, 0.78, 0.7, 0.62, 0.55, 0.48, 0.4, 0.32, 0.25, 0.18)
+_LIGHTEST = 0.18  # the least share of its budget a week is tried at
+_BISECTIONS = 6
 
 
 @dataclass
@@ -169,21 +170,39 @@ class Heuristic:
         cap = self.athlete.weekly_hours * 60
         for week in self.cal.weeks:
             spec = self._week_spec(week, cap)
-            best: Draft | None = None
-            for scale in _SCALES:
-                trial = Draft(pm, list(draft.choices), dict(draft.last_used), draft.last_strength)
-                self._write_week(trial, week, self._scaled(spec, week, scale))
-                best = trial
-                if self._week_holds(trial, week):
-                    break
-            assert best is not None
-            draft = best
+            draft = self._fullest_week(draft, week, spec)
             longs = [draft.session(d).duration_min for d in week.days if draft.long(d)]
             self.long_runs.written(week, max(longs, default=0))
             self._count_easy(draft, week)
         self._fit_easy_share(draft)
         self._fit_race_form(draft)
         return draft.choices
+
+    def _fullest_week(self, draft: Draft, week: Week, spec: WeekPlan) -> Draft:
+        """The week at the largest share of its budget that holds the rules over the weeks
+        so far (a bisection: the rules hold at less time more easily); the lightest tried
+        when none does."""
+
+        def attempt(scale: float) -> tuple[Draft, bool]:
+            trial = Draft(self.pm, list(draft.choices), dict(draft.last_used), draft.last_strength)
+            self._write_week(trial, week, self._scaled(spec, week, scale))
+            return trial, self._week_holds(trial, week)
+
+        best, holds = attempt(1.0)
+        if holds:
+            return best
+        lightest, holds = attempt(_LIGHTEST)
+        if not holds:
+            return lightest
+        best, lo, hi = lightest, _LIGHTEST, 1.0
+        for _ in range(_BISECTIONS):
+            mid = (lo + hi) / 2
+            trial, holds = attempt(mid)
+            if holds:
+                best, lo = trial, mid
+            else:
+                hi = mid
+        return best
 
     def _scaled(self, spec: WeekPlan, week: Week, scale: float) -> WeekPlan:
         """A lighter version of the week: less time, then only its minimum of quality, then
@@ -200,8 +219,12 @@ class Heuristic:
         lo, hi = self.rules.quality_per_week.of(phase)
         need = weekly_minimum(self.pm, week, lo)
         quality = need
-        share = self.easy_minutes / self.run_minutes if self.run_minutes else 1.0
-        if quality < hi and share >= self.rules.min_easy_share + 0.04 and not week.is_recovery:
+        # One more quality day than the minimum when the plan's easy share stays clear of
+        # its floor with it (a quality day is about an hour).
+        hard = self.run_minutes - self.easy_minutes + (quality + 1) * 60
+        ahead = self.run_minutes + 0.8 * cap
+        spare = hard <= (1 - self.rules.min_easy_share - 0.03) * ahead
+        if quality < hi and spare and not week.is_recovery:
             quality += 1
         # The taper keeps intensity: a quality day in a week of 4+ taper days, and in the
         # race week.
@@ -214,7 +237,7 @@ class Heuristic:
             specific = min(
                 weekly_minimum(self.pm, week, self.rules.race_specific_per_week), quality
             )
-        budget = cap * (0.65 if week.is_recovery else 0.95)
+        budget = cap * (0.65 if week.is_recovery else 1.0)
         return WeekPlan(budget, self.long_runs.target(week), quality, need, specific)
 
     def _count_easy(self, draft: Draft, week: Week) -> None:
@@ -539,7 +562,8 @@ class Heuristic:
                 easy = [s for s in self._options(d, "run", False) if s.role != "shakeout"]
                 if not easy:
                     continue
-                pick = min(easy, key=lambda s: abs(s.duration_min - old.duration_min))
+                # As much load as the quality session had: the weeks after keep their growth.
+                pick = min(easy, key=lambda s: (abs(s.load - old.load), -s.duration_min))
                 draft.choices[d] = replace(draft.choices[d], primary=pick.code)
                 total_min += pick.duration_min - old.duration_min
                 easy_min += pick.duration_min

@@ -81,6 +81,7 @@ class PlanModel:
     peak_week_minutes: cp_model.IntVar | None = None
     peak_long_run: cp_model.IntVar | None = None
     # Taper caps max(pct x peak, 100 x floor): (cap, pct, "load" | "minutes", floor).
+    allowances: dict[int, float] = field(default_factory=dict)  # week -> load bound (quality.py)
     taper_caps: list[tuple[cp_model.IntVar, int, str, int]] = field(default_factory=list)
     longest_before: dict[int, cp_model.IntVar] = field(default_factory=dict)  # week -> M(w)
     # Recovery-week rows with the week each is measured against and that week's coefficient

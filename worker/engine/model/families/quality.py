@@ -7,9 +7,11 @@ from ortools.sat.python import cp_model
 
 from worker.engine.calendar import Week
 from worker.engine.model.container import PlanModel, Rows, total
-from worker.engine.model.families.load import first_week_load_cap
+from worker.engine.model.families.load import first_week_load_cap, smallest_week_load
 from worker.engine.model.families.taper import open_day
 from worker.engine.past import COMEBACK_DAYS
+
+HARD = ("moderate", "hard")
 
 
 def week_phase(pm: PlanModel, week: Week) -> str:
@@ -45,26 +47,91 @@ def comeback(pm: PlanModel, week: Week) -> bool:
 
 
 def load_allowance(pm: PlanModel, week: Week) -> float:
-    """The most load the week can hold under the first-week cap and the weekly growth:
-    the cap grown by max_week_load_growth for each earlier non-recovery week."""
-    growth = pm.request.rules.max_week_load_growth
-    earlier = sum(1 for w in pm.calendar.weeks if w.number < week.number and not w.is_recovery)
-    return first_week_load_cap(pm) * growth**earlier
+    """An upper bound on the load (races left out) the week can hold: the first-week cap
+    grown by max_week_load_growth along the weeks, a recovery week's share of the week
+    before, and the acute:chronic ratio over the 21 days before it. Days lived (a re-plan)
+    count as done (the growth reference at the greater of planned and done), days before
+    the plan at the runner's steady load, days to come at their weeks' bounds."""
+    return _allowances(pm)[week.number]
+
+
+def _allowances(pm: PlanModel) -> dict[int, float]:
+    cached = pm.allowances
+    if cached:
+        return cached
+    rules, fixed = pm.request.rules, pm.fixed
+    before = max(pm.request.athlete.ctl, smallest_week_load(pm) / 7)
+    k = rules.max_acwr / 4  # acute <= k x (acute + the 21 days before): acute <= k/(1-k) x those
+    ratio = k / (1 - k) if k < 1 else float("inf")
+
+    def raced(d: int) -> bool:
+        return pm.days[d].race is not None
+
+    def lived(d: int, credit: bool) -> float:
+        assert fixed is not None
+        done = 0.0 if raced(d) else float(fixed.load(d))
+        return max(done, float(fixed.planned_load(d))) if credit and not raced(d) else done
+
+    def week_load(w: Week, credit: bool) -> float | None:
+        if fixed is None or not all(fixed.covers(d) for d in w.days):
+            return None
+        return sum(lived(d, credit) for d in w.days)
+
+    per_day: dict[int, float] = {}
+    out: dict[int, float] = {}
+    weeks = pm.calendar.weeks
+    for i, w in enumerate(weeks):
+        bound = float("inf")
+        if i == 0:
+            bound = first_week_load_cap(pm) * len(w.days) / 7
+        else:
+            ref = next((v for v in reversed(weeks[:i]) if not v.is_recovery), None)
+            if ref is not None:
+                base = week_load(ref, credit=True)
+                base = out[ref.number] if base is None else base
+                bound = rules.max_week_load_growth * base * 7 / len(ref.days)
+            if w.is_recovery:
+                prev = week_load(weeks[i - 1], credit=True)
+                prev = out[weeks[i - 1].number] if prev is None else prev
+                bound = min(bound, rules.recovery_load_ratio * prev)
+        first = w.days[0]
+        window = [
+            before if t < 0 else lived(t, False) if fixed and fixed.covers(t) else per_day[t]
+            for t in range(first - 21, first)
+        ]
+        bound = min(bound, ratio * sum(window) * len(w.days) / 7)
+        out[w.number] = bound
+        for d in w.days:
+            per_day[d] = 0.0 if raced(d) else bound / len(w.days)
+    pm.allowances.update(out)
+    return out
 
 
 def lightest_week(pm: PlanModel, week: Week, quality: int) -> int:
     """The load of the lightest week holding `quality` quality days, its long run and the
-    minimum number of runs."""
+    minimum number of runs; in a week partly lived, its lived days as done plus the
+    lightest days to come that complete what the lived ones lack."""
     phase = week_phase(pm, week)
     runs = [s for s in pm.catalogue.runs if phase in s.phases]
     hard = [s.load for s in runs if s.kind == "run" and s.intensity in ("moderate", "hard")]
     easy = [s.load for s in runs if s.kind == "run" and s.intensity == "easy"]
     longs = [s.load for s in runs if s.kind == "long"]
     long_run = pm.request.rules.long_run_every_week and not week.has_taper and bool(longs)
-    fill = max(0, pm.request.rules.min_runs_per_week - quality - int(long_run))
+    lived = [
+        [s for s in pm.fixed.sessions[d] if s.kind != "race"]
+        for d in week.days
+        if pm.fixed is not None and pm.fixed.covers(d)
+    ]
+    lived_load = sum(s.load for day in lived for s in day)
+    lived_quality = sum(1 for day in lived if any(s.intensity in HARD for s in day))
+    lived_runs = sum(1 for day in lived if any(s.kind in ("run", "long") for s in day))
+    long_left = long_run and not any(s.kind == "long" for day in lived for s in day)
+    quality_left = max(0, quality - lived_quality)
+    fill = max(0, pm.request.rules.min_runs_per_week - lived_runs - quality_left - long_left)
     return (
-        quality * min(hard, default=0)
-        + (min(longs) if long_run else 0)
+        lived_load
+        + quality_left * min(hard, default=0)
+        + (min(longs) if long_left else 0)
         + fill * min(easy, default=0)
     )
 
