@@ -78,9 +78,13 @@ class _Plan:
         return min((s.duration_min for s in self.schema.sessions if s.kind == "long"), default=0)
 
     def smallest_week_load(self) -> float:
-        """F: the shortest long run plus `min_runs_per_week - 1` of the lightest run."""
+        """F: the shortest long run plus `min_runs_per_week - 1` of the lightest run (a
+        shake-out aside: it is for race week)."""
         longs = [s for s in self.schema.sessions if s.kind == "long"]
-        light = min((s.load for s in self.schema.sessions if s.kind == "run"), default=0)
+        light = min(
+            (s.load for s in self.schema.sessions if s.kind == "run" and s.role != "shakeout"),
+            default=0,
+        )
         long_load = min(longs, key=lambda s: (s.duration_min, s.load)).load if longs else 0
         # With min_runs_per_week 0 the long run alone is the smallest week.
         return long_load + max(0, self.rules.min_runs_per_week - 1) * light

@@ -187,6 +187,16 @@ def violations(
     phase = [by_date[dt][0].phase for dt in dates]
     week_load = {w: sum(loads[i] for i in idx) for w, idx in weeks.items()}
     prev_ctl = athlete.ctl
+    # A recovery week never has to be lighter than the lightest week the rules ask for:
+    # the shortest long run and the lightest runs up to the minimum of runs.
+    light_run = min(
+        (s.load for s in schema.sessions if s.kind == "run" and s.role != "shakeout"), default=0
+    )
+    long_loads = [s.load for s in schema.sessions if s.kind == "long"]
+    if long_loads and rules.long_run_every_week:
+        lightest_week = min(long_loads) + max(0, rules.min_runs_per_week - 1) * light_run
+    else:
+        lightest_week = rules.min_runs_per_week * light_run
     for w, idx in sorted(weeks.items()):
         full = len(idx) == 7
         if settled(*idx):
@@ -236,7 +246,7 @@ def violations(
             recovery
             and (w - 1) in weeks
             and not settled(*idx, *weeks[w - 1])
-            and week_load[w] > rules.recovery_load_ratio * reference + EPS
+            and week_load[w] > max(rules.recovery_load_ratio * reference, lightest_week) + EPS
         ):
             out.append(
                 f"week {w + 1}: recovery load {week_load[w]} > {rules.recovery_load_ratio} x {reference}"

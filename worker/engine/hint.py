@@ -13,6 +13,7 @@ repairs it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from shared.planning import SessionTemplate
@@ -202,7 +203,32 @@ class Heuristic:
                 best, lo = trial, mid
             else:
                 hi = mid
+        self._top_up(best, week)
         return best
+
+    def _top_up(self, draft: Draft, week: Week) -> None:
+        """Easy runs one step longer, one at a time, while the week still holds: sessions
+        come in steps, so a bisection on time leaves load the rules would allow."""
+        for _ in range(len(week.days)):
+            grown = False
+            for d in week.days:
+                s = draft.session(d)
+                if s.kind != "run" or s.intensity != "easy" or s.role or d in self.race_week:
+                    continue
+                longer = sorted(
+                    (o for o in self._options(d, "run", False) if not o.role and o.load > s.load),
+                    key=lambda o: o.load,
+                )
+                if not longer:
+                    continue
+                old = draft.choices[d]
+                draft.choices[d] = replace(old, primary=longer[0].code)
+                if self._week_holds(draft, week):
+                    grown = True
+                else:
+                    draft.choices[d] = old
+            if not grown:
+                return
 
     def _scaled(self, spec: WeekPlan, week: Week, scale: float) -> WeekPlan:
         """A lighter version of the week: less time, then only its minimum of quality, then
@@ -407,6 +433,8 @@ class Heuristic:
                 for t in range(d + 1, min(d + gap + 1, len(draft.choices)))
             )
         ]
+        if d in self.race_week:  # a touch of speed, the lightest there is
+            return sorted(opts, key=lambda s: s.load)[:1]
         if specific:
             opts.sort(key=lambda s: (s.role != "race_specific", -s.load))
         else:
@@ -488,7 +516,8 @@ class Heuristic:
                     return False
         if week.is_recovery and i > 0:
             prev = sum(loads[d] for d in weeks[i - 1].days)
-            if sum(loads[d] for d in week.days) > rules.recovery_load_ratio * prev:
+            floor = smallest_week_load(pm)
+            if sum(loads[d] for d in week.days) > max(rules.recovery_load_ratio * prev, floor):
                 return False
         for d in week.days:
             if d >= self.race:
@@ -567,40 +596,105 @@ class Heuristic:
                 draft.choices[d] = replace(draft.choices[d], primary=pick.code)
                 total_min += pick.duration_min - old.duration_min
                 easy_min += pick.duration_min
+        # Still short: the shortest quality session of the same kind on each quality day.
+        for d in range(len(pm.days)):
+            if easy_min >= rules.min_easy_share * total_min:
+                return
+            old = draft.session(d)
+            if pm.days[d].race is not None or not draft.hard(d):
+                continue
+            same = [
+                s
+                for s in self._options(d, "run", True)
+                if s.role == old.role and s.duration_min < old.duration_min
+            ]
+            if same:
+                pick = min(same, key=lambda s: s.duration_min)
+                draft.choices[d] = replace(draft.choices[d], primary=pick.code)
+                total_min += pick.duration_min - old.duration_min
 
     # -- race morning --------------------------------------------------------------------
     def _fit_race_form(self, draft: Draft) -> None:
-        """Longer or shorter easy runs in the final days until race-morning form is in its
-        window (never adding a day off, never a run too long for the race week)."""
+        """Lighter or heavier runs in the final two weeks until race-morning form is in its
+        window: easy runs and long runs shorter (or longer), an easy run dropped where the
+        days off, the runs of the week, the race week and the taper allow it."""
         rules, race = self.rules, self.race
         lo, hi = rules.race_tsb_min + 0.5, rules.race_tsb_max - 0.5
-        for _ in range(20):
+        for _ in range(40):
             tsb = simulate([draft.load(d) for d in range(race + 1)], self.resp)[race].tsb
             if lo <= tsb <= hi:
                 return
-            longer = tsb > hi
-            moves = []
-            for d in range(max(0, race - 10), race):
-                s = draft.session(d)
-                if s.kind != "run" or s.intensity != "easy" or s.role == "shakeout":
-                    continue
-                for o in self._options(d, "run", False):
-                    if o.role == "shakeout" or (o.load > s.load) != longer or o.load == s.load:
-                        continue
-                    moves.append((abs(o.load - s.load), d, o))
-            for _, d, o in sorted(moves, key=lambda x: (x[0], -x[1])):
+            lighter = tsb < lo
+            moved = False
+            broken = self._final_days_broken(draft)
+            for d, option in self._form_moves(draft, lighter):
                 old = draft.choices[d]
-                draft.choices[d] = replace(old, primary=o.code)
-                if self._taper_holds(draft, race):
+                draft.choices[d] = replace(old, primary=option, strength=False)
+                if self._final_days_broken(draft) <= broken:
+                    moved = True
                     break
                 draft.choices[d] = old
-            else:
+            if not moved:
                 return
+
+    def _form_moves(self, draft: Draft, lighter: bool) -> list[tuple[int, str]]:
+        """(day, session) swaps that move race-morning form the wanted way, nearest the
+        race first (recent load weighs most on fatigue)."""
+        moves: list[tuple[int, int, str]] = []
+        for d in range(max(0, self.race - 14), self.race):
+            s = draft.session(d)
+            if s.kind not in ("run", "long") or s.intensity != "easy" or s.role == "shakeout":
+                continue
+            for o in self._options(d, s.kind, False):
+                if o.role == "shakeout" or o.load == s.load or (o.load < s.load) != lighter:
+                    continue
+                moves.append((-d, abs(o.load - s.load), o.code))
+            if lighter and s.kind == "run":
+                moves.append((-d, s.load, self.rest))
+        return [(-nd, code) for nd, _, code in sorted(moves)]
+
+    def _final_days_broken(self, draft: Draft) -> int:
+        """How many of the rules over the final weeks that a swap there can break are
+        broken: the taper cuts, days off, each week's runs, the race week's short runs, the
+        taper's frequency."""
+        return sum(not ok for ok in self._final_days_checks(draft))
+
+    def _final_days_checks(self, draft: Draft) -> Iterator[bool]:
+        pm, rules, race = self.pm, self.rules, self.race
+        yield self._taper_holds(draft, race)
+        span = rules.max_days_off + 1
+        for start in range(max(0, race - 14 - span), race - span + 1):
+            window = range(start, start + span)
+            yield not (
+                all(open_day(pm, pm.days[t]) for t in window)
+                and not any(draft.runs(t) for t in window)
+            )
+        for week in self.cal.weeks:
+            if week.days[-1] < race - 14:
+                continue
+            need = rules.min_runs_per_week
+            need = need if week.full else need * len(week.days) // 7
+            yield sum(1 for d in week.days if draft.runs(d)) >= need
+        last = range(max(0, race - 6), race)
+        opened = sum(1 for d in last if open_day(pm, pm.days[d]))
+        short = sum(
+            1
+            for d in last
+            if draft.session(d).kind == "run" and draft.session(d).duration_min <= SHORT_RUN_MAX_MIN
+        )
+        yield short >= min(rules.race_week_short_runs, opened)
+        if race >= 28 and rules.taper_run_days_ratio > 0:
+            before = sum(1 for d in range(race - 28, race - 14) if draft.runs(d))
+            kept = sum(
+                1 for d in range(race - 14, race) if draft.runs(d) or not open_day(pm, pm.days[d])
+            )
+            yield kept >= rules.taper_run_days_ratio * before
 
 
 def heuristic_plan(pm: PlanModel) -> list[DayChoice]:
     return Heuristic(pm).plan()
 
 
-def add_heuristic_hint(pm: PlanModel) -> None:
-    warm_start(pm, dict(enumerate(heuristic_plan(pm))))
+def add_heuristic_hint(pm: PlanModel) -> dict[int, DayChoice]:
+    """Hint the heuristic plan; returns it as hinted."""
+    return warm_start(pm, dict(enumerate(heuristic_plan(pm))))

@@ -20,7 +20,8 @@ from worker.engine.model.container import total
 from worker.engine.model.warm_start import DayChoice, warm_start
 
 INFINITE = 2**50  # a row bound beyond this is CP-SAT's unbounded
-CHECK_SECONDS = 1.0  # enough to propagate a complete hint on a 52-week plan
+CHECK_SECONDS = 1.0
+REPAIR_SHARE = 0.5  # of the time limit, at most, for repairing a start that breaks a rule  # enough to propagate a complete hint on a 52-week plan
 
 
 def hint_holds(pm: PlanModel) -> bool:

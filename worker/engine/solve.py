@@ -18,6 +18,7 @@ from worker.engine.hint import add_heuristic_hint
 from worker.engine.model import OBJECTIVE_SCALE, PlanModel, build_model
 from worker.engine.parameters import configure
 from worker.engine.progress import ProgressCallback, SolutionProgress, relative_gap
+from worker.engine.repair import REPAIR_SHARE, ensure_feasible_start
 from worker.engine.validation import schema_for, validate
 
 
@@ -86,6 +87,9 @@ def search(
     t0 = time.perf_counter() if started is None else started
     solver = cp_model.CpSolver()
     configure(solver, pm.request)
+    # The time limit covers the whole solve: what building and repairing took is spent.
+    spent = time.perf_counter() - t0
+    solver.parameters.max_time_in_seconds = max(0.1, pm.request.time_limit_s - spent)
     callback = SolutionProgress(on_progress, OBJECTIVE_SCALE, cancel, throttle_s)
     done = threading.Event()
     watcher = None
@@ -120,7 +124,8 @@ def solve(
     calendar = build_calendar(request, schema)
     t0 = time.perf_counter()
     pm = build_model(request, schema, calendar)
-    add_heuristic_hint(pm)
+    start = add_heuristic_hint(pm)
+    ensure_feasible_start(pm, start, request.time_limit_s * REPAIR_SHARE)
     outcome = search(pm, on_progress, cancel, throttle_s, started=t0)
     base = outcome.fields(request, calendar)
     if outcome.found:

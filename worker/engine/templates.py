@@ -126,6 +126,9 @@ def _common_sessions(distance: Distance) -> list[SessionTemplate]:
             role="shakeout",
         ),
         _session(
+            "EASY35", "Easy run", "run", "easy", 35, "easy", ALL, "35 min easy aerobic running."
+        ),
+        _session(
             "EASY45", "Easy run", "run", "easy", 45, "easy", ALL, "45 min easy aerobic running."
         ),
         _session(

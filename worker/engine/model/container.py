@@ -81,12 +81,14 @@ class PlanModel:
     peak_week_minutes: cp_model.IntVar | None = None
     peak_long_run: cp_model.IntVar | None = None
     # Taper caps max(pct x peak, 100 x floor): (cap, pct, "load" | "minutes", floor).
+    # Recovery caps max(pct x week before, 100 x floor): (cap, week before, pct, floor).
+    recovery_caps: list[tuple[cp_model.IntVar, int, int, int]] = field(default_factory=list)
     allowances: dict[int, float] = field(default_factory=dict)  # week -> load bound (quality.py)
     taper_caps: list[tuple[cp_model.IntVar, int, str, int]] = field(default_factory=list)
     longest_before: dict[int, cp_model.IntVar] = field(default_factory=dict)  # week -> M(w)
     # Recovery-week rows with the week each is measured against and that week's coefficient
     # (settled against the days already lived, see families/load.py).
-    recovery_rows: list[tuple[cp_model.Constraint, int, int]] = field(default_factory=list)
+    recovery_rows: list[tuple[cp_model.Constraint, int, int]] = field(default_factory=list)  # max
     # Load-growth rows likewise: (row, reference week, the reference's coefficient).
     growth_rows: list[tuple[cp_model.Constraint, int, int]] = field(default_factory=list)
     # Re-planning (settle.py): days already lived, their variables, and objective penalties.

@@ -136,10 +136,10 @@ def settle_constraints(pm: PlanModel) -> tuple[int, int]:
         if options
         for lit in options.values()
     }
-    _settle_maxima(pm)
-    for family in FAMILIES:
+    for family in FAMILIES:  # credits first: they move the maxima settled next
         if family.settle is not None:
             family.settle(pm)
+    _settle_maxima(pm)
     empty = cp_model_helper.ConstraintProto()
     dropped = relaxed = 0
     for index, ct in enumerate(pm.model.proto.constraints):

@@ -78,12 +78,16 @@ def warm_start(pm: PlanModel, choices: Mapping[int, DayChoice]) -> dict[int, Day
         peaks["load"] = max(week_loads[w] for w in training)
         m.add_hint(pm.peak_week_load, peaks["load"])
     if len(hinted) + len(loads) >= len(pm.days):  # every day known: the aggregates too
-        _hint_aggregates(pm, hinted, training, peaks)
+        _hint_aggregates(pm, hinted, training, peaks, week_loads)
     return hinted
 
 
 def _hint_aggregates(
-    pm: PlanModel, hinted: Mapping[int, DayChoice], training: list[int], peaks: dict[str, int]
+    pm: PlanModel,
+    hinted: Mapping[int, DayChoice],
+    training: list[int],
+    peaks: dict[str, int],
+    week_loads: dict[int, int],
 ) -> None:
     """The families' auxiliaries: peak week minutes, taper caps, the long-run maxima."""
     m = pm.model
@@ -111,6 +115,9 @@ def _hint_aggregates(
     if pm.peak_week_minutes is not None and training:
         peaks["minutes"] = max(minutes[w] for w in training)
         m.add_hint(pm.peak_week_minutes, peaks["minutes"])
+    for cap, before, pct, floor in pm.recovery_caps:
+        if before in week_loads:
+            m.add_hint(cap, max(pct * week_loads[before], 100 * floor))
     for cap, pct, source, floor in pm.taper_caps:
         if source in peaks:
             m.add_hint(cap, max(pct * peaks[source], 100 * floor))

@@ -41,21 +41,27 @@ def tsb_floor(pm: PlanModel, rows: Rows) -> None:
 
 
 def recovery_week_load(pm: PlanModel, rows: Rows) -> None:
-    """A recovery week's load is at most `recovery_load_ratio` of the week before's; each
-    row is recorded with that week (see `credit_missed_training`)."""
+    """A recovery week's load is at most `recovery_load_ratio` of the week before's, or the
+    lightest week the rules ask for when that is more; each row is recorded with that week
+    (see `credit_missed_training`)."""
     pct = round(pm.request.rules.recovery_load_ratio * 100)
     weeks = {w.number: w for w in pm.calendar.weeks}
+    floor = 100 * smallest_week_load(pm)
     for week in pm.calendar.weeks:
         prev = weeks.get(week.number - 1)
         if week.is_recovery and prev is not None:
-            ct = rows.add(100 * pm.week_load[week.number] <= pct * pm.week_load[prev.number])
-            pm.recovery_rows.append((ct, prev.number, pct))
+            # Never below the lightest week the rules ask for (a beginner's small base).
+            cap = pm.model.new_int_var(0, 100 * 7 * pm.max_day_load, f"recovery_cap_{week.number}")
+            mx = pm.model.add_max_equality(cap, [pct * pm.week_load[prev.number], floor])
+            pm.recovery_caps.append((cap, prev.number, pct, floor))
+            rows.add(100 * pm.week_load[week.number] <= cap)
+            pm.recovery_rows.append((mx, prev.number, pct))
 
 
 def _credit(pm: PlanModel, credited: list[tuple[cp_model.Constraint, int, int]]) -> None:
-    """Rows bounded by a reference week: its lived days count at the greater of their
-    planned and done loads, so load missed (illness, skipped sessions) does not tighten
-    the bound still further."""
+    """Rows bounded by a reference week (load growth): its lived days count at the greater
+    of their planned and done loads, so load missed (illness, skipped sessions) does not
+    tighten the bound still further."""
     fixed = pm.fixed
     assert fixed is not None
     weeks = {w.number: w for w in pm.calendar.weeks}
@@ -67,8 +73,16 @@ def _credit(pm: PlanModel, credited: list[tuple[cp_model.Constraint, int, int]])
 
 
 def credit_missed_training(pm: PlanModel) -> None:
-    """A recovery week stays light relative to the training week before it as planned."""
-    _credit(pm, pm.recovery_rows)
+    """A recovery week stays light relative to the training week before it as planned: the
+    credit goes into the cap's ratio term (the floor of the lightest week is not raised)."""
+    fixed = pm.fixed
+    assert fixed is not None
+    weeks = {w.number: w for w in pm.calendar.weeks}
+    for mx, before, pct in pm.recovery_rows:
+        lived = [d for d in weeks[before].days if fixed.covers(d)]
+        missed = sum(fixed.planned_load(d) - fixed.load(d) for d in lived)
+        if missed > 0:
+            mx.proto.lin_max.exprs[0].offset += pct * missed
 
 
 def credit_missed_growth(pm: PlanModel) -> None:
@@ -85,8 +99,8 @@ def race_load(pm: PlanModel, days: Iterable[int]) -> int:
 
 def smallest_week_load(pm: PlanModel) -> int:
     """The load of the lightest week the rules ask for: the shortest long run and the
-    lightest runs making up the minimum number of runs."""
-    runs = [s.load for s in pm.catalogue.runs if s.kind == "run"]
+    lightest runs (a race-week shake-out aside) making up the minimum number of runs."""
+    runs = [s.load for s in pm.catalogue.runs if s.kind == "run" and s.role != "shakeout"]
     longs = [s.load for s in pm.catalogue.runs if s.kind == "long"]
     n = pm.request.rules.min_runs_per_week
     if longs and pm.request.rules.long_run_every_week:
