@@ -258,6 +258,7 @@
     [/^markers\.race_result\.time_s\b/, "tp-rr-time"],
     [/^markers\.race_result\b/, "tp-rr-time"],
     [/^name\b/, "tp-name"],
+    [/^(athlete\.)?availability_min\b/, "tp-avail-0"],
     [/^(marathon_date|races\.0\.date)\b/, "tp-race-date"],
     [/^(distance|schema_id|races\.0\.distance)\b/, "tp-distance"],
     [/^start\b/, "tp-start"],
@@ -268,6 +269,7 @@
     [/^the start date|^the plan from/i, "tp-start"],
     [/^the race date/i, "tp-race-date"],
     [/training hours|hours per week/i, "tp-hours"],
+    [/every weekday is marked unavailable/i, "tp-avail-0"],
   ];
   const FIELD_NAMES = {
     "tp-unavailable": "days you cannot train",
@@ -280,9 +282,16 @@
     const match = /^([A-Za-z_][\w.]*): (.*)$/s.exec(problem);
     if (match) {
       const [, where, message] = match;
+      const row = /^other_races\.(\d+)(?:\.(date|distance|priority|name))?/.exec(where);
+      if (row && $(`tp-race-${row[1]}-${row[2] || "date"}`)) return [`tp-race-${row[1]}-${row[2] || "date"}`, plainWords(message, "")];
+      const day = /^(?:athlete\.)?availability_min\.(\d)$/.exec(where);
+      if (day) return [`tp-avail-${day[1]}`, plainWords(message, "")];
       const hit = LOCATIONS.find(([pattern]) => pattern.test(where));
       if (hit) return [hit[1], plainWords(message, where)];
     }
+    const other = /^The [BC] race on (\d{4}-\d{2}-\d{2})/.exec(problem);
+    const rowId = other && raceRows().find((r) => r.date === other[1])?.id;
+    if (rowId) return [rowId, plainWords(problem, "")];
     const hit = SENTENCES.find(([pattern]) => pattern.test(problem));
     return [hit ? hit[1] : null, plainWords(problem, "")];
   }
@@ -439,6 +448,10 @@
       const problem = numberProblem(id, what);
       if (problem) problems.push([id, problem]);
     }
+    problems.push(...raceRowProblems(race, start, today));
+    if (availability().every((m) => m === 0)) {
+      problems.push(["tp-avail-0", "Every day is off: leave at least one day to train on."]);
+    }
     const rrDistance = $("tp-rr-distance").value;
     const rrTime = $("tp-rr-time").value.trim();
     if (rrDistance && !rrTime) problems.push(["tp-rr-time", "Your time for that race, e.g. 49:30."]);
@@ -463,6 +476,7 @@
       weekly_hours: num("tp-hours"),
       rest_days: num("tp-rest"),
       long_run_day: Number($("tp-long-day").value),
+      availability_min: availability(),
       unavailable_dates: unavailableDates(),
       markers: {
         race_result: rrDistance && rrTime ? { distance_m: Number(rrDistance), time_s: duration(rrTime) } : null,
@@ -474,6 +488,7 @@
       distance,
       marathon_date: text("tp-race-date"),
       start: text("tp-start"),
+      other_races: raceRows().map((r) => dropUndefined({ date: r.date, distance: r.distance, priority: r.priority, name: r.name })),
       time_limit_s: num("tp-time-limit"),
     };
     return { runner: dropUndefined(runner), generate: dropUndefined(generate) };
@@ -503,6 +518,7 @@
     $("tp-rest").value = String(runner.rest_days);
     $("tp-long-day").value = String(runner.long_run_day);
     $("tp-unavailable").value = (runner.unavailable_dates || []).join(", ");
+    setAvailability(runner.availability_min || []);
     const race = runner.markers?.race_result;
     const option = race && [...$("tp-rr-distance").options].find((o) => Math.abs(Number(o.value) - race.distance_m) < 1);
     $("tp-rr-distance").value = option ? option.value : "";
@@ -528,6 +544,105 @@
     const created = await api("POST", "/runners", body);
     rememberRunner(created.id);
     return created;
+  }
+
+  // --- other races (B/C): rows added and removed -----------------------------------------
+
+  // Row i's fields are tp-race-i-date, -distance, -priority, -name: renumbered on removal,
+  // so the API's `other_races.i.date` finds its field.
+  function addRaceRow(race = {}) {
+    const distance = el("select", { class: "race-distance" },
+      ...Object.entries(DISTANCE_NAMES).map(([value, name]) => el("option", { value, text: name.charAt(0).toUpperCase() + name.slice(1) })));
+    distance.value = race.distance || "10k";
+    const priority = el("select", { class: "race-priority" },
+      el("option", { value: "B", text: "B: run it well" }),
+      el("option", { value: "C", text: "C: as training" }));
+    priority.value = race.priority || "B";
+    const remove = el("button", { type: "button", class: "secondary small remove", text: "Remove" });
+    const row = el("li", { class: "race-row" },
+      el("label", {}, "Date", el("input", { type: "date", class: "race-date", value: race.date || "" })),
+      el("label", {}, "Distance", distance),
+      el("label", {}, "Priority", priority),
+      el("label", {}, el("span", {}, "Name ", el("span", { class: "hint", text: "(optional)" })),
+        el("input", { type: "text", class: "race-name", maxlength: "80", value: race.name || "" })),
+      remove,
+    );
+    remove.addEventListener("click", () => {
+      row.remove();
+      numberRaceRows();
+      $("tp-add-race").focus();
+    });
+    $("tp-race-rows").append(row);
+    numberRaceRows();
+    return row;
+  }
+
+  function numberRaceRows() {
+    [...$("tp-race-rows").children].forEach((row, i) => {
+      row.dataset.row = String(i);
+      for (const [cls, field] of [["race-date", "date"], ["race-distance", "distance"], ["race-priority", "priority"], ["race-name", "name"]]) {
+        row.querySelector(`.${cls}`).id = `tp-race-${i}-${field}`;
+      }
+      row.querySelector(".remove").setAttribute("aria-label", `Remove race ${i + 1}`);
+    });
+  }
+
+  function raceRows() {
+    return [...$("tp-race-rows").children].map((row, i) => ({
+      id: `tp-race-${i}-date`,
+      date: row.querySelector(".race-date").value.trim(),
+      distance: row.querySelector(".race-distance").value,
+      priority: row.querySelector(".race-priority").value,
+      name: row.querySelector(".race-name").value.trim() || undefined,
+    }));
+  }
+
+  function raceRowProblems(goal, start, today) {
+    const problems = [];
+    const seen = new Set(goal ? [goal] : []);
+    for (const r of raceRows()) {
+      if (!r.date) problems.push([r.id, "Pick the date of this race, or remove it."]);
+      else if (!isDate(r.date)) problems.push([r.id, "This is not a date: write it as YYYY-MM-DD."]);
+      else if (r.date < (start || today)) problems.push([r.id, start ? "This race is before the first training day." : "This race is in the past."]);
+      else if (goal && isDate(goal) && r.date > goal) problems.push([r.id, "This race is after your goal race: the plan ends on race day."]);
+      else if (seen.has(r.date)) problems.push([r.id, r.date === goal ? "Your goal race is on this day." : "Another race is on this day."]);
+      if (r.date) seen.add(r.date);
+    }
+    return problems;
+  }
+
+  // --- time per weekday -------------------------------------------------------------------
+
+  const DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+  const AVAIL_CHOICES = [30, 45, 60, 75, 90, 120, 150, 180, 240];
+
+  function availabilityFields() {
+    const box = $("tp-avail-days");
+    box.replaceChildren(...DAY_NAMES.map((name, i) => {
+      const select = el("select", { id: `tp-avail-${i}`, "aria-label": `${name}: most minutes` },
+        el("option", { value: "", text: "any" }),
+        el("option", { value: "0", text: "off" }),
+        ...AVAIL_CHOICES.map((m) => el("option", { value: String(m), text: `${m} min` })));
+      return el("label", { class: "avail-day", title: name }, WEEKDAYS[i], select);
+    }));
+  }
+
+  // Monday first: null = no limit, 0 = off, else the most minutes that day.
+  function availability() {
+    return DAY_NAMES.map((_, i) => {
+      const value = $(`tp-avail-${i}`).value;
+      return value === "" ? null : Number(value);
+    });
+  }
+
+  function setAvailability(values) {
+    DAY_NAMES.forEach((_, i) => {
+      const select = $(`tp-avail-${i}`);
+      const value = values[i] ?? null;
+      const wanted = value === null ? "" : String(value);
+      if (![...select.options].some((o) => o.value === wanted)) select.append(el("option", { value: wanted, text: `${wanted} min` }));
+      select.value = wanted;
+    });
   }
 
   // --- progress ---------------------------------------------------------------------------
@@ -881,7 +996,10 @@
   function dayCell(date, slots, isRace, isToday) {
     const cell = el(
       "div",
-      { class: `day${isRace ? " race-day" : ""}${isToday ? " today" : ""}`, "data-date": date },
+      {
+        class: `day${isRace ? " race-day" : ""}${!isRace && slots.some((d) => d.intensity === "race") ? " other-race" : ""}${isToday ? " today" : ""}`,
+        "data-date": date,
+      },
       el("div", { class: "when", text: shortDate(date) }),
     );
     const body = el("div", {});
@@ -1009,6 +1127,7 @@
   function chooseRunner(r) {
     rememberRunner(r.id);
     clearProblems();
+    $("tp-race-rows").replaceChildren(); // races belong to a plan request, not the runner
     fillRunner(r);
     if (r.goal_race) {
       $("tp-race-date").value = r.goal_race.date;
@@ -1032,6 +1151,8 @@
     rememberRunner(null);
     showWho(null);
     $("tp-name").value = "";
+    $("tp-race-rows").replaceChildren();
+    setAvailability([]);
     $("tp-name").focus();
     markSelected(null);
   }
@@ -1085,6 +1206,7 @@
     $("tp-form").addEventListener("submit", submitPlan);
     $("tp-cancel").addEventListener("click", cancelPlan);
     $("tp-new-runner").addEventListener("click", newRunner);
+    $("tp-add-race").addEventListener("click", () => addRaceRow().querySelector(".race-date").focus());
     // A field's message goes once the field is changed.
     $("tp-form").addEventListener("input", (event) => {
       const label = event.target.closest("label");
@@ -1094,6 +1216,7 @@
     window.addEventListener("hashchange", () => openPlan(planFromAddress()));
     window.addEventListener("popstate", () => openPlan(planFromAddress()));
     defaultRaceDate();
+    availabilityFields();
     await loadStoredRunner(); // first: a plan from the address may be someone else's
     await loadRunners();
     // Back without a plan's address: this runner's latest plan, this week first.
