@@ -220,6 +220,7 @@
   let current = null; // the job being watched: {jobId, stopped, controller, seen, ...}
   let runnerId = null; // the runner this browser plans for (created once, then updated)
   let shownPlanId = null;
+  let shownVersion = null; // null: the plan's latest version
   let listedRunners = []; // the first page of GET /runners
 
   function streamStatus(text) {
@@ -652,6 +653,7 @@
     $("tp-events").replaceChildren();
     $("tp-event-count").textContent = "0";
     $("tp-calendar").replaceChildren();
+    $("tp-month").replaceChildren();
     $("tp-chart").replaceChildren();
     $("tp-this-week").replaceChildren();
     $("tp-conflict-list").replaceChildren();
@@ -823,6 +825,7 @@
     $("tp-progress-words").textContent = `Done: ${closeness(plan.summary.gap, false).replace(/^./, (c) => c.toLowerCase())}`;
     await showPlan(plan);
     setPlanAddress(plan.plan_id);
+    shownVersion = null;
   }
 
   // --- the plan's own address: /#plan=<id> ------------------------------------------------
@@ -832,19 +835,29 @@
     return match ? decodeURIComponent(match[1]) : null;
   }
 
+  // An older version has its own address too: /#plan=<id>&version=<n>.
+  function versionFromAddress() {
+    const match = /(?:^#|&)version=(\d+)/.exec(location.hash);
+    return match ? Number(match[1]) : null;
+  }
+
+  const planHash = (planId, version = null) => `#plan=${encodeURIComponent(planId)}${version ? `&version=${version}` : ""}`;
+
   function setPlanAddress(planId) {
-    const hash = `#plan=${encodeURIComponent(planId)}`;
+    const hash = planHash(planId);
     if (location.hash !== hash) history.pushState(null, "", location.pathname + location.search + hash);
   }
 
-  async function openPlan(planId) {
-    if (!planId || planId === shownPlanId || !apiKey()) return;
+  async function openPlan(planId, version = null) {
+    if (!planId || (planId === shownPlanId && version === shownVersion) || !apiKey()) return;
     clearProblems();
     try {
-      const plan = await api("GET", `/training-plans/${encodeURIComponent(planId)}`);
+      const query = version ? `?version=${version}` : "";
+      const plan = await api("GET", `/training-plans/${encodeURIComponent(planId)}${query}`);
       if (current && !TERMINAL.has(current.terminal?.event)) return; // a new plan is being made
       resetPanels();
       await showPlan(plan);
+      shownVersion = version;
       $("tp-result").scrollIntoView({ block: "start" });
       if (plan.runner_id !== runnerId) await planFor(plan);
     } catch (err) {
@@ -909,19 +922,78 @@
     $("tp-plan-seconds").textContent = `${s.solve_seconds.toFixed(1)} s`;
     $("tp-plan-id").textContent = plan.plan_id;
     $("tp-this-week").replaceChildren(...thisWeek(plan.days, s));
+    const changed = new Set(s.changed_dates || []);
+    $("tp-changes").replaceChildren(...changesNote(plan, changed));
+    $("tp-changes").hidden = !s.effective && plan.version === plan.latest_version;
 
     const calendar = $("tp-calendar");
     calendar.replaceChildren();
     for (const [number, days] of [...weeks.entries()].sort((a, b) => a[0] - b[0])) {
-      calendar.append(weekBlock(number, days, s.race_date));
+      calendar.append(weekBlock(number, days, s.race_date, changed));
     }
+    $("tp-month").replaceChildren(...monthBlocks(plan.days, s.race_date, changed));
     $("tp-result").hidden = false;
+    $("tp-result").dataset.version = String(plan.version ?? 1);
 
     const id = encodeURIComponent(plan.plan_id);
-    $("tp-ics").onclick = (event) => download(event, `/training-plans/${id}.ics`, "training-plan.ics");
-    $("tp-chart-link").onclick = (event) => download(event, `/training-plans/${id}/chart.svg`, "training-plan.svg");
-    $("tp-plan-link").href = `#plan=${id}`;
-    await showChart(plan.plan_id);
+    const older = plan.version && plan.version !== plan.latest_version;
+    const query = older ? `?version=${plan.version}` : "";
+    $("tp-ics").onclick = (event) => download(event, `/training-plans/${id}.ics${query}`, "training-plan.ics");
+    $("tp-chart-link").onclick = (event) => download(event, `/training-plans/${id}/chart.svg${query}`, "training-plan.svg");
+    $("tp-plan-link").href = planHash(plan.plan_id, older ? plan.version : null);
+    planList(plan); // not awaited: the list follows when it comes
+    await showChart(plan.plan_id, query);
+  }
+
+  // A re-plan's version: from when, and how many days differ from the version it came from.
+  function changesNote(plan, changed) {
+    const s = plan.summary;
+    const nodes = [];
+    if (s.effective) {
+      const count = changed.size;
+      nodes.push(el("strong", { text: `Version ${plan.version}: re-planned from ${longDate(s.effective)}. ` }));
+      nodes.push(count === 0 ? "No day changed." : `${count} ${count === 1 ? "day" : "days"} changed against the version before, marked `, count ? el("span", { class: "tag changed", text: "changed" }) : null, count ? "." : null);
+    }
+    if (plan.version !== plan.latest_version) {
+      nodes.push(" An older version. ", el("a", { href: planHash(plan.plan_id), text: `See the latest (version ${plan.latest_version})` }), ".");
+    }
+    return nodes.filter((n) => n !== null);
+  }
+
+  // The runner's plans, newest first, and the shown plan's versions: each a link.
+  async function planList(plan) {
+    const box = $("tp-plans");
+    let items;
+    try {
+      items = await api("GET", `/runners/${encodeURIComponent(plan.runner_id)}/training-plans`);
+    } catch {
+      box.hidden = true;
+      return; // a convenience: the plan is shown without it
+    }
+    if (shownPlanId !== plan.plan_id) return; // another plan meanwhile
+    const list = $("tp-plan-list");
+    list.replaceChildren(...items.map((item) => {
+      const current = item.plan_id === plan.plan_id;
+      const distance = DISTANCE_NAMES[item.schema_id.replace(/^builtin-/, "")] || item.schema_id;
+      const li = el(
+        "li",
+        { class: current ? "current" : null, "data-plan": item.plan_id },
+        el("a", { href: planHash(item.plan_id), "aria-current": current ? "page" : null,
+          text: `${distance.charAt(0).toUpperCase() + distance.slice(1)} on ${longDate(item.summary.race_date)}` }),
+        el("span", { class: "meta", text: `made ${longDate(item.created_at.slice(0, 10))} · ${item.version > 1 ? `${item.version} versions` : "1 version"}` }),
+      );
+      if (current && plan.versions.length > 1) {
+        li.append(el("span", { class: "versions" }, "Versions:",
+          ...plan.versions.map((v) => el("a", {
+            href: planHash(plan.plan_id, v === plan.latest_version ? null : v),
+            "data-version": v,
+            "aria-current": v === plan.version ? "page" : null,
+            text: v === plan.latest_version ? `${v} (latest)` : String(v),
+          }))));
+      }
+      return li;
+    }));
+    box.hidden = items.length === 0;
   }
 
   // Today's sessions and the next few: what a runner opens the page for.
@@ -959,15 +1031,17 @@
     );
   }
 
-  function weekBlock(number, days, raceDate) {
+  function weekBlock(number, days, raceDate, changed) {
     const phases = [...new Set(days.map((d) => d.phase))];
     const recovery = days.some((d) => d.is_recovery_week);
     const minutes = days.reduce((sum, d) => sum + d.duration_min, 0);
     const load = days.reduce((sum, d) => sum + d.load, 0);
     const dates = [...new Set(days.map((d) => d.date))].sort();
+    const today = todayIso();
+    const past = dates[dates.length - 1] < today; // folded: what is done is one line
     const head = el(
-      "div",
-      { class: "week-head" },
+      "button",
+      { type: "button", class: "week-head", "aria-expanded": String(!past), "aria-controls": `tp-week-${number}-days` },
       el("strong", { text: `Week ${number}` }),
       ...phases.map((p) => el("span", { class: `tag phase-${p}`, text: p })),
       recovery ? el("span", { class: "tag recovery", text: "easier week" }) : null,
@@ -977,14 +1051,18 @@
         text: `${shortDate(dates[0])} to ${shortDate(dates[dates.length - 1])} · ${(minutes / 60).toFixed(1)} h`,
       }),
     );
-    const grid = el("div", { class: "days" });
+    const grid = el("div", { class: "days", id: `tp-week-${number}-days`, hidden: past });
     const firstWeekday = days.find((d) => d.date === dates[0]).day_of_week;
     for (let i = 0; i < firstWeekday; i++) grid.append(el("div", { class: "day pad", "aria-hidden": "true" }));
-    const today = todayIso();
     for (const date of dates) {
       const slots = days.filter((d) => d.date === date).sort((a, b) => a.slot - b.slot);
-      grid.append(dayCell(date, slots, date === raceDate, date === today));
+      grid.append(dayCell(date, slots, date === raceDate, date === today, changed.has(date)));
     }
+    head.addEventListener("click", () => {
+      const open = head.getAttribute("aria-expanded") !== "true";
+      head.setAttribute("aria-expanded", String(open));
+      grid.hidden = !open;
+    });
     return el(
       "section",
       { class: `week${recovery ? " recovery" : ""}`, "data-week": number, "aria-label": `week ${number}` },
@@ -993,18 +1071,19 @@
     );
   }
 
-  function dayCell(date, slots, isRace, isToday) {
+  function dayCell(date, slots, isRace, isToday, isChanged) {
     const cell = el(
       "div",
       {
-        class: `day${isRace ? " race-day" : ""}${!isRace && slots.some((d) => d.intensity === "race") ? " other-race" : ""}${isToday ? " today" : ""}`,
+        class: `day${isRace ? " race-day" : ""}${!isRace && slots.some((d) => d.intensity === "race") ? " other-race" : ""}${isToday ? " today" : ""}${isChanged ? " changed" : ""}`,
         "data-date": date,
       },
-      el("div", { class: "when", text: shortDate(date) }),
+      el("div", { class: "when", text: shortDate(date) }, isChanged ? el("span", { class: "tag changed", text: "changed" }) : null),
     );
     const body = el("div", {});
     for (const d of slots) {
       const rest = d.intensity === "rest";
+      const more = !rest && Boolean(d.session_definition); // its whole text on a tap or click
       body.append(
         el(
           "div",
@@ -1013,7 +1092,9 @@
             "data-code": d.session_code,
             "data-intensity": d.intensity,
             "data-minutes": d.duration_min,
-            title: d.session_definition || d.session_type,
+            role: more ? "button" : null,
+            tabindex: more ? "0" : null,
+            "aria-expanded": more ? "false" : null,
           },
           el("div", { class: "name", text: rest ? "Rest" : d.session_type }),
           rest ? null : el("div", { class: "mins", text: `${d.duration_min} min · ${d.intensity}` }),
@@ -1023,6 +1104,78 @@
     }
     cell.append(body);
     return cell;
+  }
+
+  // --- the month view: every day a small cell, its sessions as coloured bars --------------
+
+  const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+  function monthBlocks(days, raceDate, changed) {
+    const byDate = new Map();
+    for (const d of [...days].sort((a, b) => a.slot - b.slot)) {
+      if (!byDate.has(d.date)) byDate.set(d.date, []);
+      byDate.get(d.date).push(d);
+    }
+    const months = new Map();
+    for (const date of [...byDate.keys()].sort()) {
+      const key = date.slice(0, 7);
+      if (!months.has(key)) months.set(key, []);
+      months.get(key).push(date);
+    }
+    const today = todayIso();
+    return [...months.entries()].map(([key, dates]) => {
+      const [year, month] = key.split("-").map(Number);
+      const grid = el("div", { class: "month-grid" }, ...WEEKDAYS.map((w) => el("div", { class: "wd", "aria-hidden": "true", text: w.charAt(0) })));
+      const firstWeekday = (parseDate(dates[0]).getUTCDay() + 6) % 7;
+      for (let i = 0; i < firstWeekday; i++) grid.append(el("div", { class: "mday pad", "aria-hidden": "true" }));
+      for (const date of dates) {
+        const slots = byDate.get(date);
+        const words = slots.map((d) => (d.intensity === "rest" ? "rest" : `${d.session_type}, ${d.duration_min} min`)).join("; ");
+        const other = date !== raceDate && slots.some((d) => d.intensity === "race");
+        const cell = el(
+          "button",
+          {
+            type: "button",
+            class: `mday${date === raceDate ? " race-day" : ""}${other ? " other-race" : ""}${date === today ? " today" : ""}${changed.has(date) ? " changed" : ""}`,
+            "data-date": date,
+            title: `${longDate(date)}: ${words}${changed.has(date) ? " (changed)" : ""}`,
+            "aria-label": `${longDate(date)}: ${words}${changed.has(date) ? " (changed)" : ""}`,
+          },
+          el("span", { class: "num", text: String(parseDate(date).getUTCDate()) }),
+          ...slots.map((d) => el("span", { class: `bar int-${d.intensity}`, "data-intensity": d.intensity, style: null })),
+        );
+        cell.addEventListener("click", () => showDay(date));
+        grid.append(cell);
+      }
+      return el("section", { class: "month", "data-month": key, "aria-label": `${MONTH_NAMES[month - 1]} ${year}` },
+        el("h4", { text: `${MONTH_NAMES[month - 1]} ${year}` }), grid);
+    });
+  }
+
+  function setView(month) {
+    $("tp-month").hidden = !month;
+    $("tp-calendar").hidden = month;
+    $("tp-view-month").setAttribute("aria-pressed", String(month));
+    $("tp-view-weeks").setAttribute("aria-pressed", String(!month));
+    $("tp-view-title").textContent = month ? "Month by month" : "Week by week";
+  }
+
+  // A month cell to its day in the week view (its week unfolded).
+  function showDay(date) {
+    setView(false);
+    const cell = document.querySelector(`#tp-calendar .day[data-date="${date}"]`);
+    if (!cell) return;
+    const week = cell.closest("section.week");
+    const head = week.querySelector(".week-head");
+    if (head.getAttribute("aria-expanded") !== "true") head.click();
+    cell.scrollIntoView({ block: "center" });
+    cell.querySelector(".session[aria-expanded]")?.focus({ preventScroll: true });
+  }
+
+  function toggleSession(target) {
+    const session = target.closest(".session[aria-expanded]");
+    if (!session) return;
+    session.setAttribute("aria-expanded", String(session.getAttribute("aria-expanded") !== "true"));
   }
 
   // The chart's labels in a runner's words; the abbreviations stay as a tooltip (<title>).
@@ -1045,10 +1198,10 @@
     }
   }
 
-  async function showChart(planId) {
+  async function showChart(planId, query = "") {
     const figure = $("tp-chart");
     try {
-      const blob = await apiBlob(`/training-plans/${encodeURIComponent(planId)}/chart.svg`);
+      const blob = await apiBlob(`/training-plans/${encodeURIComponent(planId)}/chart.svg${query}`);
       // Parsed as XML (never run), then adopted: the chart's series stay addressable.
       const doc = new DOMParser().parseFromString(await blob.text(), "image/svg+xml");
       const svg = doc.documentElement;
@@ -1213,8 +1366,17 @@
       label?.querySelector(".field-error")?.remove();
       event.target.removeAttribute("aria-invalid");
     });
-    window.addEventListener("hashchange", () => openPlan(planFromAddress()));
-    window.addEventListener("popstate", () => openPlan(planFromAddress()));
+    $("tp-calendar").addEventListener("click", (event) => toggleSession(event.target));
+    $("tp-view-weeks").addEventListener("click", () => setView(false));
+    $("tp-view-month").addEventListener("click", () => setView(true));
+    $("tp-calendar").addEventListener("keydown", (event) => {
+      if ((event.key === "Enter" || event.key === " ") && event.target.matches(".session[aria-expanded]")) {
+        event.preventDefault();
+        toggleSession(event.target);
+      }
+    });
+    window.addEventListener("hashchange", () => openPlan(planFromAddress(), versionFromAddress()));
+    window.addEventListener("popstate", () => openPlan(planFromAddress(), versionFromAddress()));
     defaultRaceDate();
     availabilityFields();
     await loadStoredRunner(); // first: a plan from the address may be someone else's
@@ -1223,7 +1385,7 @@
     const latest = listedRunners.find((r) => r.id === runnerId)?.latest_plan_id;
     const planId = planFromAddress() || latest;
     if (planId && !planFromAddress()) history.replaceState(null, "", `${location.pathname}${location.search}#plan=${encodeURIComponent(planId)}`);
-    await openPlan(planId);
+    await openPlan(planId, planFromAddress() ? versionFromAddress() : null);
     document.body.dataset.ready = "true";
   }
 
