@@ -1078,7 +1078,7 @@
         class: `day${isRace ? " race-day" : ""}${!isRace && slots.some((d) => d.intensity === "race") ? " other-race" : ""}${isToday ? " today" : ""}${isChanged ? " changed" : ""}`,
         "data-date": date,
       },
-      el("div", { class: "when", text: shortDate(date) }, isChanged ? el("span", { class: "tag changed", text: "changed" }) : null),
+      el("div", { class: "when" }, el("span", { class: "date", text: shortDate(date) }), isChanged ? el("span", { class: "tag changed", text: "changed" }) : null),
     );
     const body = el("div", {});
     for (const d of slots) {
@@ -1198,6 +1198,14 @@
     }
   }
 
+  // A chart wider than its frame (a phone) starts scrolled to its end: race day, the last
+  // weeks and the load axis in sight; earlier weeks a sideways swipe away.
+  function showRaceDay(figure) {
+    const wide = figure.scrollWidth > figure.clientWidth;
+    $("tp-chart-scroll").hidden = !wide;
+    if (wide) figure.scrollLeft = figure.scrollWidth - figure.clientWidth;
+  }
+
   async function showChart(planId, query = "") {
     const figure = $("tp-chart");
     try {
@@ -1210,6 +1218,7 @@
       const shown = document.importNode(svg, true);
       runnerWords(shown);
       figure.replaceChildren(shown);
+      showRaceDay(figure);
     } catch (err) {
       figure.replaceChildren(el("p", { class: "problem", text: `No chart: ${err.detail || err.message}` }));
     }

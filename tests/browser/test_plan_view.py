@@ -144,3 +144,25 @@ def test_month_view(page: Page, stack: Stack, plan: dict[str, Any]) -> None:
     assert page.is_visible(f"#tp-calendar .day[data-date='{target}']")
     box = page.locator(f"#tp-calendar .day[data-date='{target}']").bounding_box()
     assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 900
+
+
+def test_phone_chart_shows_race_day(phone: Page, stack: Stack, plan: dict[str, Any]) -> None:
+    open_plan(phone, stack, plan["plan_id"])
+    width = phone.viewport_size["width"]
+    frame = phone.locator("#tp-chart").bounding_box()
+    assert frame is not None and frame["x"] >= 0 and frame["x"] + frame["width"] <= width
+    # The chart is wider than the phone: its frame is scrolled to race day.
+    assert phone.eval_on_selector("#tp-chart", "e => e.scrollWidth > e.clientWidth")
+    line = phone.locator("#tp-chart #race-day").bounding_box()
+    assert line is not None
+    assert frame["x"] <= line["x"] and line["x"] + line["width"] <= frame["x"] + frame["width"]
+    race_label = phone.locator("#tp-chart text", has_text="race ").first.bounding_box()
+    assert race_label is not None and race_label["x"] >= frame["x"]
+    assert race_label["x"] + race_label["width"] <= frame["x"] + frame["width"]
+
+    phone.click("#tp-view-month")  # the month view fits a phone, seven days a row
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    right = phone.eval_on_selector_all(
+        "#tp-month .mday", "els => Math.max(...els.map(e => e.getBoundingClientRect().right))"
+    )
+    assert right <= width
