@@ -756,20 +756,29 @@
       showFieldProblems(problems);
       return;
     }
+    const { runner, generate } = formRequests();
+    await runJob($("tp-submit"), async () => {
+      const saved = await saveRunner(runner);
+      showWho(saved);
+      return api("POST", `/runners/${encodeURIComponent(saved.id)}/training-plans/generate`, generate);
+    });
+  }
+
+  // Starts a job (`start` posts it), shows its progress live and then its plan or conflicts.
+  // Generation and re-plans alike; `button` is disabled meanwhile. A re-plan keeps the plan
+  // in sight until its job is accepted (a refused one leaves it there).
+  async function runJob(button, start, { onError = showError, keepPlan = false } = {}) {
     if (current) {
       current.stopped = true;
       current.controller?.abort();
       stopTicker(current);
     }
-    resetPanels();
-    const { runner, generate } = formRequests();
-    const button = $("tp-submit");
+    if (!keepPlan) resetPanels();
     button.disabled = true;
     let watch = null;
     try {
-      const saved = await saveRunner(runner);
-      showWho(saved);
-      const accepted = await api("POST", `/runners/${encodeURIComponent(saved.id)}/training-plans/generate`, generate);
+      const accepted = await start();
+      if (keepPlan) resetPanels();
       watch = {
         jobId: accepted.job_id,
         stopped: false,
@@ -792,7 +801,7 @@
       if (watch.stopped) return;
       await finish(watch);
     } catch (err) {
-      showError(err);
+      onError(err);
       if (watch) stopTicker(watch);
     } finally {
       if (current === watch || watch === null) {
@@ -801,6 +810,71 @@
       }
       loadRunners();
     }
+  }
+
+  // --- a re-plan of the plan shown: from a day, with more days off or other hours ---------
+
+  let replanOf = null; // the plan (latest version) the re-plan form is for
+
+  function offerReplan(plan) {
+    const latest = plan.version === plan.latest_version;
+    const today = todayIso();
+    const box = $("tp-replan");
+    box.hidden = !latest || plan.summary.race_date < today;
+    replanOf = box.hidden ? null : plan;
+    box.open = false;
+    if (!replanOf) return;
+    $("tp-rp-from").value = plan.summary.start > today ? plan.summary.start : today;
+    $("tp-rp-from").min = today;
+    $("tp-rp-from").max = plan.summary.race_date;
+    $("tp-rp-off").value = "";
+    $("tp-rp-hours").value = "";
+    $("tp-rp-error").hidden = true;
+  }
+
+  function replanProblem(messages) {
+    const box = $("tp-rp-error");
+    box.replaceChildren(...messages.map((m) => el("p", { text: m })));
+    box.hidden = false;
+  }
+
+  async function submitReplan(event) {
+    event.preventDefault();
+    $("tp-rp-error").hidden = true;
+    const plan = replanOf;
+    if (!plan) return;
+    const from = text("tp-rp-from");
+    const off = (text("tp-rp-off") || "").split(/[\s,;]+/).filter(Boolean);
+    const hours = num("tp-rp-hours");
+    const problems = [];
+    if (!from || !isDate(from)) problems.push("Re-plan from: pick a day, as YYYY-MM-DD.");
+    else if (from < todayIso()) problems.push("Re-plan from: the day is in the past; today is the earliest.");
+    else if (from > plan.summary.race_date) problems.push("Re-plan from: the day is after the race.");
+    const bad = off.filter((d) => !isDate(d));
+    if (bad.length) problems.push(`Days you cannot train: ${bad.map((d) => `"${d}"`).join(", ")} ${bad.length > 1 ? "are not dates" : "is not a date"}: write YYYY-MM-DD.`);
+    else if (off.includes(plan.summary.race_date)) problems.push("Days you cannot train: your race day is in this list.");
+    const hoursProblem = numberProblem("tp-rp-hours", "Hours a week");
+    if (hoursProblem) problems.push(hoursProblem);
+    if (problems.length) {
+      replanProblem(problems);
+      return;
+    }
+    const body = dropUndefined({ effective: from, unavailable_dates: off, weekly_hours: hours });
+    await runJob(
+      $("tp-rp-submit"),
+      () => api("POST", `/training-plans/${encodeURIComponent(plan.plan_id)}/replan`, body),
+      {
+        keepPlan: true,
+        onError: (err) => {
+          if (err instanceof ApiProblem && err.status !== 401) {
+            $("tp-replan").open = true;
+            replanProblem((err.errors.length ? err.errors : [err.detail]).map((m) => plainWords(m, "")));
+          } else {
+            showError(err);
+          }
+        },
+      },
+    );
   }
 
   async function finish(watch) {
@@ -942,6 +1016,7 @@
     $("tp-chart-link").onclick = (event) => download(event, `/training-plans/${id}/chart.svg${query}`, "training-plan.svg");
     $("tp-plan-link").href = planHash(plan.plan_id, older ? plan.version : null);
     planList(plan); // not awaited: the list follows when it comes
+    offerReplan(plan);
     await showChart(plan.plan_id, query);
   }
 
@@ -1366,6 +1441,7 @@
     });
     $("tp-key").addEventListener("change", keyChanged);
     $("tp-form").addEventListener("submit", submitPlan);
+    $("tp-replan-form").addEventListener("submit", submitReplan);
     $("tp-cancel").addEventListener("click", cancelPlan);
     $("tp-new-runner").addEventListener("click", newRunner);
     $("tp-add-race").addEventListener("click", () => addRaceRow().querySelector(".race-date").focus());

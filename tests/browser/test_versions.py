@@ -4,6 +4,7 @@ what the API says of each version."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -11,8 +12,9 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
+from tests.browser.test_page import fill_form, load, short_race, submit_and_wait
 from tests.service.helpers import create_runner, events_until_terminal, generate, short_plan
 from tests.service.stack import Stack
 
@@ -147,3 +149,42 @@ def test_plans_and_versions_are_listed_and_linked(
             headers={"X-API-Key": stack.api_key},
         ).json()
     )
+
+
+def test_a_replan_from_the_page_marks_what_changed(
+    page: Page, api: httpx.Client, stack: Stack
+) -> None:
+    load(page, stack.api_key)
+    start, race = short_race(5)
+    fill_form(page, race=race, distance="10k", start=start)
+    submit_and_wait(page)
+    plan_id = page.get_attribute("#tp-result", "data-plan")
+    v1 = api.get(f"/training-plans/{plan_id}").json()
+    off = sorted({d["date"] for d in v1["days"] if d["intensity"] not in ("rest", "race")})[3:5]
+
+    page.click("#tp-replan summary")
+    assert page.input_value("#tp-rp-from") == start.isoformat()  # the plan has not begun
+    page.fill("#tp-rp-off", "2027-02-30")  # checked in the browser first
+    page.click("#tp-rp-submit")
+    expect(page.locator("#tp-rp-error")).to_contain_text('"2027-02-30" is not a date')
+    assert page.is_visible("#tp-calendar")  # the plan stays
+
+    page.fill("#tp-rp-off", ", ".join(off))
+    page.fill("#tp-rp-hours", "5")
+    with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/replan")) as sent:
+        page.click("#tp-rp-submit")
+    assert json.loads(sent.value.post_data or "{}") == {
+        "effective": start.isoformat(),
+        "unavailable_dates": off,
+        "weekly_hours": 5,
+    }
+    wait_version(page, 2)
+    v2 = api.get(f"/training-plans/{plan_id}").json()
+    assert v2["version"] == 2 and page.url.endswith(f"#plan={plan_id}")
+    assert shown_days(page) == api_days(v2)
+    changed = sorted(v2["summary"]["changed_dates"])
+    assert set(off) <= set(changed)  # a day off is a change
+    assert changed_shown(page) == (changed, changed)
+    v1_days = api_days(v1)
+    assert changed == sorted(d for d, codes in api_days(v2).items() if v1_days.get(d) != codes)
+    assert not page.is_visible("#tp-rp-submit")  # the form folded away with the new version
