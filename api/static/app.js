@@ -933,26 +933,43 @@
       await showPlan(plan);
       shownVersion = version;
       $("tp-result").scrollIntoView({ block: "start" });
-      if (plan.runner_id !== runnerId) await planFor(plan);
+      await planFor(plan);
     } catch (err) {
       if (err instanceof ApiProblem && err.status === 404) showProblem("That plan does not exist (any more), or it belongs to another key.");
       else showError(err);
     }
   }
 
-  // The plan of someone else than the form shows (a link, a bookmark): the form follows it.
+  // The form follows the plan shown (a reload, a link, a bookmark): its runner (if someone
+  // else than the form shows) and the request it was made from (races, first day).
   async function planFor(plan) {
-    try {
-      const runner = await api("GET", `/runners/${encodeURIComponent(plan.runner_id)}`);
-      rememberRunner(runner.id);
-      fillRunner(runner);
-      markSelected(runner.id);
-    } catch {
-      return; // the plan is shown; the form keeps what it had
+    if (plan.runner_id !== runnerId) {
+      try {
+        const runner = await api("GET", `/runners/${encodeURIComponent(plan.runner_id)}`);
+        rememberRunner(runner.id);
+        fillRunner(runner);
+        markSelected(runner.id);
+      } catch {
+        return; // the plan is shown; the form keeps what it had
+      }
     }
     $("tp-race-date").value = plan.summary.race_date;
     const distance = plan.schema_id.replace(/^builtin-/, "");
     if (DISTANCE_NAMES[distance]) $("tp-distance").value = distance;
+    let request;
+    try {
+      request = (await api("GET", `/jobs/${encodeURIComponent(plan.job_id)}`)).request;
+    } catch {
+      return;
+    }
+    if (shownPlanId !== plan.plan_id) return; // another plan meanwhile
+    const today = todayIso();
+    // Days gone by are not asked for again: a new plan starts today at the earliest.
+    $("tp-start").value = request.start && request.start >= today ? request.start : "";
+    $("tp-race-rows").replaceChildren();
+    for (const race of request.other_races || []) {
+      if (race.date >= today) addRaceRow(race);
+    }
   }
 
   // --- the plan ---------------------------------------------------------------------------

@@ -61,6 +61,19 @@ def test_a_b_race_row_reaches_the_plan(page: Page, api: httpx.Client, stack: Sta
     )
     assert shown == [b_race.isoformat()]
 
+    page.reload()  # the form follows the plan shown: its races and first day come back
+    page.wait_for_selector("#tp-chart svg")
+    page.wait_for_function("document.querySelectorAll('#tp-race-rows li').length === 1")
+    row = page.locator("#tp-race-rows li")
+    assert [
+        row.locator(".race-date").input_value(),
+        row.locator(".race-distance").input_value(),
+        row.locator(".race-priority").input_value(),
+        row.locator(".race-name").input_value(),
+    ] == [b_race.isoformat(), "5k", "B", "Parkrun"]
+    assert page.input_value("#tp-race-date") == race.isoformat()
+    assert page.input_value("#tp-start") == start.isoformat()
+
 
 def test_a_race_row_is_checked_by_its_field(page: Page, stack: Stack) -> None:
     requests: list[str] = []
