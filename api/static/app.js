@@ -220,6 +220,7 @@
   let current = null; // the job being watched: {jobId, stopped, controller, seen, ...}
   let runnerId = null; // the runner this browser plans for (created once, then updated)
   let shownPlanId = null;
+  let shownVersion = null; // null: the plan's latest version
   let listedRunners = []; // the first page of GET /runners
 
   function streamStatus(text) {
@@ -258,6 +259,7 @@
     [/^markers\.race_result\.time_s\b/, "tp-rr-time"],
     [/^markers\.race_result\b/, "tp-rr-time"],
     [/^name\b/, "tp-name"],
+    [/^(athlete\.)?availability_min\b/, "tp-avail-0"],
     [/^(marathon_date|races\.0\.date)\b/, "tp-race-date"],
     [/^(distance|schema_id|races\.0\.distance)\b/, "tp-distance"],
     [/^start\b/, "tp-start"],
@@ -268,6 +270,7 @@
     [/^the start date|^the plan from/i, "tp-start"],
     [/^the race date/i, "tp-race-date"],
     [/training hours|hours per week/i, "tp-hours"],
+    [/every weekday is marked unavailable/i, "tp-avail-0"],
   ];
   const FIELD_NAMES = {
     "tp-unavailable": "days you cannot train",
@@ -280,9 +283,16 @@
     const match = /^([A-Za-z_][\w.]*): (.*)$/s.exec(problem);
     if (match) {
       const [, where, message] = match;
+      const row = /^other_races\.(\d+)(?:\.(date|distance|priority|name))?/.exec(where);
+      if (row && $(`tp-race-${row[1]}-${row[2] || "date"}`)) return [`tp-race-${row[1]}-${row[2] || "date"}`, plainWords(message, "")];
+      const day = /^(?:athlete\.)?availability_min\.(\d)$/.exec(where);
+      if (day) return [`tp-avail-${day[1]}`, plainWords(message, "")];
       const hit = LOCATIONS.find(([pattern]) => pattern.test(where));
       if (hit) return [hit[1], plainWords(message, where)];
     }
+    const other = /^The [BC] race on (\d{4}-\d{2}-\d{2})/.exec(problem);
+    const rowId = other && raceRows().find((r) => r.date === other[1])?.id;
+    if (rowId) return [rowId, plainWords(problem, "")];
     const hit = SENTENCES.find(([pattern]) => pattern.test(problem));
     return [hit ? hit[1] : null, plainWords(problem, "")];
   }
@@ -439,6 +449,10 @@
       const problem = numberProblem(id, what);
       if (problem) problems.push([id, problem]);
     }
+    problems.push(...raceRowProblems(race, start, today));
+    if (availability().every((m) => m === 0)) {
+      problems.push(["tp-avail-0", "Every day is off: leave at least one day to train on."]);
+    }
     const rrDistance = $("tp-rr-distance").value;
     const rrTime = $("tp-rr-time").value.trim();
     if (rrDistance && !rrTime) problems.push(["tp-rr-time", "Your time for that race, e.g. 49:30."]);
@@ -463,6 +477,7 @@
       weekly_hours: num("tp-hours"),
       rest_days: num("tp-rest"),
       long_run_day: Number($("tp-long-day").value),
+      availability_min: availability(),
       unavailable_dates: unavailableDates(),
       markers: {
         race_result: rrDistance && rrTime ? { distance_m: Number(rrDistance), time_s: duration(rrTime) } : null,
@@ -474,6 +489,7 @@
       distance,
       marathon_date: text("tp-race-date"),
       start: text("tp-start"),
+      other_races: raceRows().map((r) => dropUndefined({ date: r.date, distance: r.distance, priority: r.priority, name: r.name })),
       time_limit_s: num("tp-time-limit"),
     };
     return { runner: dropUndefined(runner), generate: dropUndefined(generate) };
@@ -503,6 +519,7 @@
     $("tp-rest").value = String(runner.rest_days);
     $("tp-long-day").value = String(runner.long_run_day);
     $("tp-unavailable").value = (runner.unavailable_dates || []).join(", ");
+    setAvailability(runner.availability_min || []);
     const race = runner.markers?.race_result;
     const option = race && [...$("tp-rr-distance").options].find((o) => Math.abs(Number(o.value) - race.distance_m) < 1);
     $("tp-rr-distance").value = option ? option.value : "";
@@ -530,6 +547,105 @@
     return created;
   }
 
+  // --- other races (B/C): rows added and removed -----------------------------------------
+
+  // Row i's fields are tp-race-i-date, -distance, -priority, -name: renumbered on removal,
+  // so the API's `other_races.i.date` finds its field.
+  function addRaceRow(race = {}) {
+    const distance = el("select", { class: "race-distance" },
+      ...Object.entries(DISTANCE_NAMES).map(([value, name]) => el("option", { value, text: name.charAt(0).toUpperCase() + name.slice(1) })));
+    distance.value = race.distance || "10k";
+    const priority = el("select", { class: "race-priority" },
+      el("option", { value: "B", text: "B: run it well" }),
+      el("option", { value: "C", text: "C: as training" }));
+    priority.value = race.priority || "B";
+    const remove = el("button", { type: "button", class: "secondary small remove", text: "Remove" });
+    const row = el("li", { class: "race-row" },
+      el("label", {}, "Date", el("input", { type: "date", class: "race-date", value: race.date || "" })),
+      el("label", {}, "Distance", distance),
+      el("label", {}, "Priority", priority),
+      el("label", {}, el("span", {}, "Name ", el("span", { class: "hint", text: "(optional)" })),
+        el("input", { type: "text", class: "race-name", maxlength: "80", value: race.name || "" })),
+      remove,
+    );
+    remove.addEventListener("click", () => {
+      row.remove();
+      numberRaceRows();
+      $("tp-add-race").focus();
+    });
+    $("tp-race-rows").append(row);
+    numberRaceRows();
+    return row;
+  }
+
+  function numberRaceRows() {
+    [...$("tp-race-rows").children].forEach((row, i) => {
+      row.dataset.row = String(i);
+      for (const [cls, field] of [["race-date", "date"], ["race-distance", "distance"], ["race-priority", "priority"], ["race-name", "name"]]) {
+        row.querySelector(`.${cls}`).id = `tp-race-${i}-${field}`;
+      }
+      row.querySelector(".remove").setAttribute("aria-label", `Remove race ${i + 1}`);
+    });
+  }
+
+  function raceRows() {
+    return [...$("tp-race-rows").children].map((row, i) => ({
+      id: `tp-race-${i}-date`,
+      date: row.querySelector(".race-date").value.trim(),
+      distance: row.querySelector(".race-distance").value,
+      priority: row.querySelector(".race-priority").value,
+      name: row.querySelector(".race-name").value.trim() || undefined,
+    }));
+  }
+
+  function raceRowProblems(goal, start, today) {
+    const problems = [];
+    const seen = new Set(goal ? [goal] : []);
+    for (const r of raceRows()) {
+      if (!r.date) problems.push([r.id, "Pick the date of this race, or remove it."]);
+      else if (!isDate(r.date)) problems.push([r.id, "This is not a date: write it as YYYY-MM-DD."]);
+      else if (r.date < (start || today)) problems.push([r.id, start ? "This race is before the first training day." : "This race is in the past."]);
+      else if (goal && isDate(goal) && r.date > goal) problems.push([r.id, "This race is after your goal race: the plan ends on race day."]);
+      else if (seen.has(r.date)) problems.push([r.id, r.date === goal ? "Your goal race is on this day." : "Another race is on this day."]);
+      if (r.date) seen.add(r.date);
+    }
+    return problems;
+  }
+
+  // --- time per weekday -------------------------------------------------------------------
+
+  const DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+  const AVAIL_CHOICES = [30, 45, 60, 75, 90, 120, 150, 180, 240];
+
+  function availabilityFields() {
+    const box = $("tp-avail-days");
+    box.replaceChildren(...DAY_NAMES.map((name, i) => {
+      const select = el("select", { id: `tp-avail-${i}`, "aria-label": `${name}: most minutes` },
+        el("option", { value: "", text: "any" }),
+        el("option", { value: "0", text: "off" }),
+        ...AVAIL_CHOICES.map((m) => el("option", { value: String(m), text: `${m} min` })));
+      return el("label", { class: "avail-day", title: name }, WEEKDAYS[i], select);
+    }));
+  }
+
+  // Monday first: null = no limit, 0 = off, else the most minutes that day.
+  function availability() {
+    return DAY_NAMES.map((_, i) => {
+      const value = $(`tp-avail-${i}`).value;
+      return value === "" ? null : Number(value);
+    });
+  }
+
+  function setAvailability(values) {
+    DAY_NAMES.forEach((_, i) => {
+      const select = $(`tp-avail-${i}`);
+      const value = values[i] ?? null;
+      const wanted = value === null ? "" : String(value);
+      if (![...select.options].some((o) => o.value === wanted)) select.append(el("option", { value: wanted, text: `${wanted} min` }));
+      select.value = wanted;
+    });
+  }
+
   // --- progress ---------------------------------------------------------------------------
 
   function resetPanels() {
@@ -537,6 +653,7 @@
     $("tp-events").replaceChildren();
     $("tp-event-count").textContent = "0";
     $("tp-calendar").replaceChildren();
+    $("tp-month").replaceChildren();
     $("tp-chart").replaceChildren();
     $("tp-this-week").replaceChildren();
     $("tp-conflict-list").replaceChildren();
@@ -639,20 +756,29 @@
       showFieldProblems(problems);
       return;
     }
+    const { runner, generate } = formRequests();
+    await runJob($("tp-submit"), async () => {
+      const saved = await saveRunner(runner);
+      showWho(saved);
+      return api("POST", `/runners/${encodeURIComponent(saved.id)}/training-plans/generate`, generate);
+    });
+  }
+
+  // Starts a job (`start` posts it), shows its progress live and then its plan or conflicts.
+  // Generation and re-plans alike; `button` is disabled meanwhile. A re-plan keeps the plan
+  // in sight until its job is accepted (a refused one leaves it there).
+  async function runJob(button, start, { onError = showError, keepPlan = false } = {}) {
     if (current) {
       current.stopped = true;
       current.controller?.abort();
       stopTicker(current);
     }
-    resetPanels();
-    const { runner, generate } = formRequests();
-    const button = $("tp-submit");
+    if (!keepPlan) resetPanels();
     button.disabled = true;
     let watch = null;
     try {
-      const saved = await saveRunner(runner);
-      showWho(saved);
-      const accepted = await api("POST", `/runners/${encodeURIComponent(saved.id)}/training-plans/generate`, generate);
+      const accepted = await start();
+      if (keepPlan) resetPanels();
       watch = {
         jobId: accepted.job_id,
         stopped: false,
@@ -675,7 +801,7 @@
       if (watch.stopped) return;
       await finish(watch);
     } catch (err) {
-      showError(err);
+      onError(err);
       if (watch) stopTicker(watch);
     } finally {
       if (current === watch || watch === null) {
@@ -684,6 +810,71 @@
       }
       loadRunners();
     }
+  }
+
+  // --- a re-plan of the plan shown: from a day, with more days off or other hours ---------
+
+  let replanOf = null; // the plan (latest version) the re-plan form is for
+
+  function offerReplan(plan) {
+    const latest = plan.version === plan.latest_version;
+    const today = todayIso();
+    const box = $("tp-replan");
+    box.hidden = !latest || plan.summary.race_date < today;
+    replanOf = box.hidden ? null : plan;
+    box.open = false;
+    if (!replanOf) return;
+    $("tp-rp-from").value = plan.summary.start > today ? plan.summary.start : today;
+    $("tp-rp-from").min = today;
+    $("tp-rp-from").max = plan.summary.race_date;
+    $("tp-rp-off").value = "";
+    $("tp-rp-hours").value = "";
+    $("tp-rp-error").hidden = true;
+  }
+
+  function replanProblem(messages) {
+    const box = $("tp-rp-error");
+    box.replaceChildren(...messages.map((m) => el("p", { text: m })));
+    box.hidden = false;
+  }
+
+  async function submitReplan(event) {
+    event.preventDefault();
+    $("tp-rp-error").hidden = true;
+    const plan = replanOf;
+    if (!plan) return;
+    const from = text("tp-rp-from");
+    const off = (text("tp-rp-off") || "").split(/[\s,;]+/).filter(Boolean);
+    const hours = num("tp-rp-hours");
+    const problems = [];
+    if (!from || !isDate(from)) problems.push("Re-plan from: pick a day, as YYYY-MM-DD.");
+    else if (from < todayIso()) problems.push("Re-plan from: the day is in the past; today is the earliest.");
+    else if (from > plan.summary.race_date) problems.push("Re-plan from: the day is after the race.");
+    const bad = off.filter((d) => !isDate(d));
+    if (bad.length) problems.push(`Days you cannot train: ${bad.map((d) => `"${d}"`).join(", ")} ${bad.length > 1 ? "are not dates" : "is not a date"}: write YYYY-MM-DD.`);
+    else if (off.includes(plan.summary.race_date)) problems.push("Days you cannot train: your race day is in this list.");
+    const hoursProblem = numberProblem("tp-rp-hours", "Hours a week");
+    if (hoursProblem) problems.push(hoursProblem);
+    if (problems.length) {
+      replanProblem(problems);
+      return;
+    }
+    const body = dropUndefined({ effective: from, unavailable_dates: off, weekly_hours: hours });
+    await runJob(
+      $("tp-rp-submit"),
+      () => api("POST", `/training-plans/${encodeURIComponent(plan.plan_id)}/replan`, body),
+      {
+        keepPlan: true,
+        onError: (err) => {
+          if (err instanceof ApiProblem && err.status !== 401) {
+            $("tp-replan").open = true;
+            replanProblem((err.errors.length ? err.errors : [err.detail]).map((m) => plainWords(m, "")));
+          } else {
+            showError(err);
+          }
+        },
+      },
+    );
   }
 
   async function finish(watch) {
@@ -708,6 +899,7 @@
     $("tp-progress-words").textContent = `Done: ${closeness(plan.summary.gap, false).replace(/^./, (c) => c.toLowerCase())}`;
     await showPlan(plan);
     setPlanAddress(plan.plan_id);
+    shownVersion = null;
   }
 
   // --- the plan's own address: /#plan=<id> ------------------------------------------------
@@ -717,40 +909,67 @@
     return match ? decodeURIComponent(match[1]) : null;
   }
 
+  // An older version has its own address too: /#plan=<id>&version=<n>.
+  function versionFromAddress() {
+    const match = /(?:^#|&)version=(\d+)/.exec(location.hash);
+    return match ? Number(match[1]) : null;
+  }
+
+  const planHash = (planId, version = null) => `#plan=${encodeURIComponent(planId)}${version ? `&version=${version}` : ""}`;
+
   function setPlanAddress(planId) {
-    const hash = `#plan=${encodeURIComponent(planId)}`;
+    const hash = planHash(planId);
     if (location.hash !== hash) history.pushState(null, "", location.pathname + location.search + hash);
   }
 
-  async function openPlan(planId) {
-    if (!planId || planId === shownPlanId || !apiKey()) return;
+  async function openPlan(planId, version = null) {
+    if (!planId || (planId === shownPlanId && version === shownVersion) || !apiKey()) return;
     clearProblems();
     try {
-      const plan = await api("GET", `/training-plans/${encodeURIComponent(planId)}`);
+      const query = version ? `?version=${version}` : "";
+      const plan = await api("GET", `/training-plans/${encodeURIComponent(planId)}${query}`);
       if (current && !TERMINAL.has(current.terminal?.event)) return; // a new plan is being made
       resetPanels();
       await showPlan(plan);
+      shownVersion = version;
       $("tp-result").scrollIntoView({ block: "start" });
-      if (plan.runner_id !== runnerId) await planFor(plan);
+      await planFor(plan);
     } catch (err) {
       if (err instanceof ApiProblem && err.status === 404) showProblem("That plan does not exist (any more), or it belongs to another key.");
       else showError(err);
     }
   }
 
-  // The plan of someone else than the form shows (a link, a bookmark): the form follows it.
+  // The form follows the plan shown (a reload, a link, a bookmark): its runner (if someone
+  // else than the form shows) and the request it was made from (races, first day).
   async function planFor(plan) {
-    try {
-      const runner = await api("GET", `/runners/${encodeURIComponent(plan.runner_id)}`);
-      rememberRunner(runner.id);
-      fillRunner(runner);
-      markSelected(runner.id);
-    } catch {
-      return; // the plan is shown; the form keeps what it had
+    if (plan.runner_id !== runnerId) {
+      try {
+        const runner = await api("GET", `/runners/${encodeURIComponent(plan.runner_id)}`);
+        rememberRunner(runner.id);
+        fillRunner(runner);
+        markSelected(runner.id);
+      } catch {
+        return; // the plan is shown; the form keeps what it had
+      }
     }
     $("tp-race-date").value = plan.summary.race_date;
     const distance = plan.schema_id.replace(/^builtin-/, "");
     if (DISTANCE_NAMES[distance]) $("tp-distance").value = distance;
+    let request;
+    try {
+      request = (await api("GET", `/jobs/${encodeURIComponent(plan.job_id)}`)).request;
+    } catch {
+      return;
+    }
+    if (shownPlanId !== plan.plan_id) return; // another plan meanwhile
+    const today = todayIso();
+    // Days gone by are not asked for again: a new plan starts today at the earliest.
+    $("tp-start").value = request.start && request.start >= today ? request.start : "";
+    $("tp-race-rows").replaceChildren();
+    for (const race of request.other_races || []) {
+      if (race.date >= today) addRaceRow(race);
+    }
   }
 
   // --- the plan ---------------------------------------------------------------------------
@@ -794,19 +1013,79 @@
     $("tp-plan-seconds").textContent = `${s.solve_seconds.toFixed(1)} s`;
     $("tp-plan-id").textContent = plan.plan_id;
     $("tp-this-week").replaceChildren(...thisWeek(plan.days, s));
+    const changed = new Set(s.changed_dates || []);
+    $("tp-changes").replaceChildren(...changesNote(plan, changed));
+    $("tp-changes").hidden = !s.effective && plan.version === plan.latest_version;
 
     const calendar = $("tp-calendar");
     calendar.replaceChildren();
     for (const [number, days] of [...weeks.entries()].sort((a, b) => a[0] - b[0])) {
-      calendar.append(weekBlock(number, days, s.race_date));
+      calendar.append(weekBlock(number, days, s.race_date, changed));
     }
+    $("tp-month").replaceChildren(...monthBlocks(plan.days, s.race_date, changed));
     $("tp-result").hidden = false;
+    $("tp-result").dataset.version = String(plan.version ?? 1);
 
     const id = encodeURIComponent(plan.plan_id);
-    $("tp-ics").onclick = (event) => download(event, `/training-plans/${id}.ics`, "training-plan.ics");
-    $("tp-chart-link").onclick = (event) => download(event, `/training-plans/${id}/chart.svg`, "training-plan.svg");
-    $("tp-plan-link").href = `#plan=${id}`;
-    await showChart(plan.plan_id);
+    const older = plan.version && plan.version !== plan.latest_version;
+    const query = older ? `?version=${plan.version}` : "";
+    $("tp-ics").onclick = (event) => download(event, `/training-plans/${id}.ics${query}`, "training-plan.ics");
+    $("tp-chart-link").onclick = (event) => download(event, `/training-plans/${id}/chart.svg${query}`, "training-plan.svg");
+    $("tp-plan-link").href = planHash(plan.plan_id, older ? plan.version : null);
+    planList(plan); // not awaited: the list follows when it comes
+    offerReplan(plan);
+    await showChart(plan.plan_id, query);
+  }
+
+  // A re-plan's version: from when, and how many days differ from the version it came from.
+  function changesNote(plan, changed) {
+    const s = plan.summary;
+    const nodes = [];
+    if (s.effective) {
+      const count = changed.size;
+      nodes.push(el("strong", { text: `Version ${plan.version}: re-planned from ${longDate(s.effective)}. ` }));
+      nodes.push(count === 0 ? "No day changed." : `${count} ${count === 1 ? "day" : "days"} changed against the version before, marked `, count ? el("span", { class: "tag changed", text: "changed" }) : null, count ? "." : null);
+    }
+    if (plan.version !== plan.latest_version) {
+      nodes.push(" An older version. ", el("a", { href: planHash(plan.plan_id), text: `See the latest (version ${plan.latest_version})` }), ".");
+    }
+    return nodes.filter((n) => n !== null);
+  }
+
+  // The runner's plans, newest first, and the shown plan's versions: each a link.
+  async function planList(plan) {
+    const box = $("tp-plans");
+    let items;
+    try {
+      items = await api("GET", `/runners/${encodeURIComponent(plan.runner_id)}/training-plans`);
+    } catch {
+      box.hidden = true;
+      return; // a convenience: the plan is shown without it
+    }
+    if (shownPlanId !== plan.plan_id) return; // another plan meanwhile
+    const list = $("tp-plan-list");
+    list.replaceChildren(...items.map((item) => {
+      const current = item.plan_id === plan.plan_id;
+      const distance = DISTANCE_NAMES[item.schema_id.replace(/^builtin-/, "")] || item.schema_id;
+      const li = el(
+        "li",
+        { class: current ? "current" : null, "data-plan": item.plan_id },
+        el("a", { href: planHash(item.plan_id), "aria-current": current ? "page" : null,
+          text: `${distance.charAt(0).toUpperCase() + distance.slice(1)} on ${longDate(item.summary.race_date)}` }),
+        el("span", { class: "meta", text: `made ${longDate(item.created_at.slice(0, 10))} · ${item.version > 1 ? `${item.version} versions` : "1 version"}` }),
+      );
+      if (current && plan.versions.length > 1) {
+        li.append(el("span", { class: "versions" }, "Versions:",
+          ...plan.versions.map((v) => el("a", {
+            href: planHash(plan.plan_id, v === plan.latest_version ? null : v),
+            "data-version": v,
+            "aria-current": v === plan.version ? "page" : null,
+            text: v === plan.latest_version ? `${v} (latest)` : String(v),
+          }))));
+      }
+      return li;
+    }));
+    box.hidden = items.length === 0;
   }
 
   // Today's sessions and the next few: what a runner opens the page for.
@@ -844,15 +1123,17 @@
     );
   }
 
-  function weekBlock(number, days, raceDate) {
+  function weekBlock(number, days, raceDate, changed) {
     const phases = [...new Set(days.map((d) => d.phase))];
     const recovery = days.some((d) => d.is_recovery_week);
     const minutes = days.reduce((sum, d) => sum + d.duration_min, 0);
     const load = days.reduce((sum, d) => sum + d.load, 0);
     const dates = [...new Set(days.map((d) => d.date))].sort();
+    const today = todayIso();
+    const past = dates[dates.length - 1] < today; // folded: what is done is one line
     const head = el(
-      "div",
-      { class: "week-head" },
+      "button",
+      { type: "button", class: "week-head", "aria-expanded": String(!past), "aria-controls": `tp-week-${number}-days` },
       el("strong", { text: `Week ${number}` }),
       ...phases.map((p) => el("span", { class: `tag phase-${p}`, text: p })),
       recovery ? el("span", { class: "tag recovery", text: "easier week" }) : null,
@@ -862,14 +1143,18 @@
         text: `${shortDate(dates[0])} to ${shortDate(dates[dates.length - 1])} · ${(minutes / 60).toFixed(1)} h`,
       }),
     );
-    const grid = el("div", { class: "days" });
+    const grid = el("div", { class: "days", id: `tp-week-${number}-days`, hidden: past });
     const firstWeekday = days.find((d) => d.date === dates[0]).day_of_week;
     for (let i = 0; i < firstWeekday; i++) grid.append(el("div", { class: "day pad", "aria-hidden": "true" }));
-    const today = todayIso();
     for (const date of dates) {
       const slots = days.filter((d) => d.date === date).sort((a, b) => a.slot - b.slot);
-      grid.append(dayCell(date, slots, date === raceDate, date === today));
+      grid.append(dayCell(date, slots, date === raceDate, date === today, changed.has(date)));
     }
+    head.addEventListener("click", () => {
+      const open = head.getAttribute("aria-expanded") !== "true";
+      head.setAttribute("aria-expanded", String(open));
+      grid.hidden = !open;
+    });
     return el(
       "section",
       { class: `week${recovery ? " recovery" : ""}`, "data-week": number, "aria-label": `week ${number}` },
@@ -878,15 +1163,19 @@
     );
   }
 
-  function dayCell(date, slots, isRace, isToday) {
+  function dayCell(date, slots, isRace, isToday, isChanged) {
     const cell = el(
       "div",
-      { class: `day${isRace ? " race-day" : ""}${isToday ? " today" : ""}`, "data-date": date },
-      el("div", { class: "when", text: shortDate(date) }),
+      {
+        class: `day${isRace ? " race-day" : ""}${!isRace && slots.some((d) => d.intensity === "race") ? " other-race" : ""}${isToday ? " today" : ""}${isChanged ? " changed" : ""}`,
+        "data-date": date,
+      },
+      el("div", { class: "when" }, el("span", { class: "date", text: shortDate(date) }), isChanged ? el("span", { class: "tag changed", text: "changed" }) : null),
     );
     const body = el("div", {});
     for (const d of slots) {
       const rest = d.intensity === "rest";
+      const more = !rest && Boolean(d.session_definition); // its whole text on a tap or click
       body.append(
         el(
           "div",
@@ -895,7 +1184,9 @@
             "data-code": d.session_code,
             "data-intensity": d.intensity,
             "data-minutes": d.duration_min,
-            title: d.session_definition || d.session_type,
+            role: more ? "button" : null,
+            tabindex: more ? "0" : null,
+            "aria-expanded": more ? "false" : null,
           },
           el("div", { class: "name", text: rest ? "Rest" : d.session_type }),
           rest ? null : el("div", { class: "mins", text: `${d.duration_min} min · ${d.intensity}` }),
@@ -905,6 +1196,78 @@
     }
     cell.append(body);
     return cell;
+  }
+
+  // --- the month view: every day a small cell, its sessions as coloured bars --------------
+
+  const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+  function monthBlocks(days, raceDate, changed) {
+    const byDate = new Map();
+    for (const d of [...days].sort((a, b) => a.slot - b.slot)) {
+      if (!byDate.has(d.date)) byDate.set(d.date, []);
+      byDate.get(d.date).push(d);
+    }
+    const months = new Map();
+    for (const date of [...byDate.keys()].sort()) {
+      const key = date.slice(0, 7);
+      if (!months.has(key)) months.set(key, []);
+      months.get(key).push(date);
+    }
+    const today = todayIso();
+    return [...months.entries()].map(([key, dates]) => {
+      const [year, month] = key.split("-").map(Number);
+      const grid = el("div", { class: "month-grid" }, ...WEEKDAYS.map((w) => el("div", { class: "wd", "aria-hidden": "true", text: w.charAt(0) })));
+      const firstWeekday = (parseDate(dates[0]).getUTCDay() + 6) % 7;
+      for (let i = 0; i < firstWeekday; i++) grid.append(el("div", { class: "mday pad", "aria-hidden": "true" }));
+      for (const date of dates) {
+        const slots = byDate.get(date);
+        const words = slots.map((d) => (d.intensity === "rest" ? "rest" : `${d.session_type}, ${d.duration_min} min`)).join("; ");
+        const other = date !== raceDate && slots.some((d) => d.intensity === "race");
+        const cell = el(
+          "button",
+          {
+            type: "button",
+            class: `mday${date === raceDate ? " race-day" : ""}${other ? " other-race" : ""}${date === today ? " today" : ""}${changed.has(date) ? " changed" : ""}`,
+            "data-date": date,
+            title: `${longDate(date)}: ${words}${changed.has(date) ? " (changed)" : ""}`,
+            "aria-label": `${longDate(date)}: ${words}${changed.has(date) ? " (changed)" : ""}`,
+          },
+          el("span", { class: "num", text: String(parseDate(date).getUTCDate()) }),
+          ...slots.map((d) => el("span", { class: `bar int-${d.intensity}`, "data-intensity": d.intensity, style: null })),
+        );
+        cell.addEventListener("click", () => showDay(date));
+        grid.append(cell);
+      }
+      return el("section", { class: "month", "data-month": key, "aria-label": `${MONTH_NAMES[month - 1]} ${year}` },
+        el("h4", { text: `${MONTH_NAMES[month - 1]} ${year}` }), grid);
+    });
+  }
+
+  function setView(month) {
+    $("tp-month").hidden = !month;
+    $("tp-calendar").hidden = month;
+    $("tp-view-month").setAttribute("aria-pressed", String(month));
+    $("tp-view-weeks").setAttribute("aria-pressed", String(!month));
+    $("tp-view-title").textContent = month ? "Month by month" : "Week by week";
+  }
+
+  // A month cell to its day in the week view (its week unfolded).
+  function showDay(date) {
+    setView(false);
+    const cell = document.querySelector(`#tp-calendar .day[data-date="${date}"]`);
+    if (!cell) return;
+    const week = cell.closest("section.week");
+    const head = week.querySelector(".week-head");
+    if (head.getAttribute("aria-expanded") !== "true") head.click();
+    cell.scrollIntoView({ block: "center" });
+    cell.querySelector(".session[aria-expanded]")?.focus({ preventScroll: true });
+  }
+
+  function toggleSession(target) {
+    const session = target.closest(".session[aria-expanded]");
+    if (!session) return;
+    session.setAttribute("aria-expanded", String(session.getAttribute("aria-expanded") !== "true"));
   }
 
   // The chart's labels in a runner's words; the abbreviations stay as a tooltip (<title>).
@@ -927,10 +1290,18 @@
     }
   }
 
-  async function showChart(planId) {
+  // A chart wider than its frame (a phone) starts scrolled to its end: race day, the last
+  // weeks and the load axis in sight; earlier weeks a sideways swipe away.
+  function showRaceDay(figure) {
+    const wide = figure.scrollWidth > figure.clientWidth;
+    $("tp-chart-scroll").hidden = !wide;
+    if (wide) figure.scrollLeft = figure.scrollWidth - figure.clientWidth;
+  }
+
+  async function showChart(planId, query = "") {
     const figure = $("tp-chart");
     try {
-      const blob = await apiBlob(`/training-plans/${encodeURIComponent(planId)}/chart.svg`);
+      const blob = await apiBlob(`/training-plans/${encodeURIComponent(planId)}/chart.svg${query}`);
       // Parsed as XML (never run), then adopted: the chart's series stay addressable.
       const doc = new DOMParser().parseFromString(await blob.text(), "image/svg+xml");
       const svg = doc.documentElement;
@@ -939,6 +1310,7 @@
       const shown = document.importNode(svg, true);
       runnerWords(shown);
       figure.replaceChildren(shown);
+      showRaceDay(figure);
     } catch (err) {
       figure.replaceChildren(el("p", { class: "problem", text: `No chart: ${err.detail || err.message}` }));
     }
@@ -1009,6 +1381,7 @@
   function chooseRunner(r) {
     rememberRunner(r.id);
     clearProblems();
+    $("tp-race-rows").replaceChildren(); // races belong to a plan request, not the runner
     fillRunner(r);
     if (r.goal_race) {
       $("tp-race-date").value = r.goal_race.date;
@@ -1032,6 +1405,8 @@
     rememberRunner(null);
     showWho(null);
     $("tp-name").value = "";
+    $("tp-race-rows").replaceChildren();
+    setAvailability([]);
     $("tp-name").focus();
     markSelected(null);
   }
@@ -1083,24 +1458,36 @@
     });
     $("tp-key").addEventListener("change", keyChanged);
     $("tp-form").addEventListener("submit", submitPlan);
+    $("tp-replan-form").addEventListener("submit", submitReplan);
     $("tp-cancel").addEventListener("click", cancelPlan);
     $("tp-new-runner").addEventListener("click", newRunner);
+    $("tp-add-race").addEventListener("click", () => addRaceRow().querySelector(".race-date").focus());
     // A field's message goes once the field is changed.
     $("tp-form").addEventListener("input", (event) => {
       const label = event.target.closest("label");
       label?.querySelector(".field-error")?.remove();
       event.target.removeAttribute("aria-invalid");
     });
-    window.addEventListener("hashchange", () => openPlan(planFromAddress()));
-    window.addEventListener("popstate", () => openPlan(planFromAddress()));
+    $("tp-calendar").addEventListener("click", (event) => toggleSession(event.target));
+    $("tp-view-weeks").addEventListener("click", () => setView(false));
+    $("tp-view-month").addEventListener("click", () => setView(true));
+    $("tp-calendar").addEventListener("keydown", (event) => {
+      if ((event.key === "Enter" || event.key === " ") && event.target.matches(".session[aria-expanded]")) {
+        event.preventDefault();
+        toggleSession(event.target);
+      }
+    });
+    window.addEventListener("hashchange", () => openPlan(planFromAddress(), versionFromAddress()));
+    window.addEventListener("popstate", () => openPlan(planFromAddress(), versionFromAddress()));
     defaultRaceDate();
+    availabilityFields();
     await loadStoredRunner(); // first: a plan from the address may be someone else's
     await loadRunners();
     // Back without a plan's address: this runner's latest plan, this week first.
     const latest = listedRunners.find((r) => r.id === runnerId)?.latest_plan_id;
     const planId = planFromAddress() || latest;
     if (planId && !planFromAddress()) history.replaceState(null, "", `${location.pathname}${location.search}#plan=${encodeURIComponent(planId)}`);
-    await openPlan(planId);
+    await openPlan(planId, planFromAddress() ? versionFromAddress() : null);
     document.body.dataset.ready = "true";
   }
 

@@ -21,6 +21,7 @@ from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from shared.planning import PlanDay
 
@@ -79,7 +80,15 @@ def _figure(series: Sequence[DailyFitness], race_date: date, title: str) -> Figu
         bar.set_gid(f"load-{point.date.isoformat()}")
     bars.set_label("daily load")
     ax_load.set_ylabel("daily load (TSS)")
-    ax_load.set_ylim(0, max([p.load for p in series] + [1]) * 2.2)  # bars in the lower half
+    top = max([p.load for p in series] + [1])
+    ax_load.set_ylim(0, top * 2.2)  # bars in the lower half, under the lines
+    # The load axis covers the loads: up to the first tick at or above the highest, not
+    # through the empty half above the bars.
+    ticks = [t for t in MaxNLocator(nbins=4).tick_values(0, top) if t >= 0]
+    end = min(t for t in ticks if t >= top)
+    ax_load.set_yticks([t for t in ticks if t <= end])
+    ax_load.spines["right"].set_bounds(0, end)
+    ax_load.yaxis.label.set_y(end / (2 * top * 2.2))  # the label beside its axis
 
     for key, label, values in (
         ("ctl", "fitness (CTL)", [p.ctl for p in series]),

@@ -8,7 +8,15 @@ from datetime import date, timedelta
 import pytest
 from PIL import Image
 
-from shared.exports.chart import COLORS, DPI, HEIGHT_IN, WIDTH_IN, daily_series, render_chart
+from shared.exports.chart import (
+    COLORS,
+    DPI,
+    HEIGHT_IN,
+    WIDTH_IN,
+    _figure,
+    daily_series,
+    render_chart,
+)
 from shared.planning import PlanResult
 from tests.shared.exports.chart_checks import check_svg_chart, png_size
 
@@ -55,3 +63,15 @@ def test_png_is_a_real_image_with_the_lines(handmade_plan: PlanResult) -> None:
 def test_no_days_is_an_error() -> None:
     with pytest.raises(ValueError, match="no days"):
         render_chart([], race_date=date(2027, 1, 1), fmt="svg")
+
+
+def test_load_axis_ends_at_the_loads(handmade_plan: PlanResult) -> None:
+    """The bars fill the lower half; the load axis, its ticks and its line stop at the first
+    tick reaching the highest load instead of running on through the empty half."""
+    series = daily_series(handmade_plan.days)
+    top = max(p.load for p in series)
+    ax_load = _figure(series, handmade_plan.race_date, "t").axes[1]
+    ticks = list(ax_load.get_yticks())
+    assert ticks[0] == 0 and ticks[-1] >= top and ticks[-2] < top
+    assert ax_load.get_ylim()[1] > 2 * top  # still the lower half
+    assert ax_load.spines["right"].get_bounds() == (0, ticks[-1])
