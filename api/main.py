@@ -18,7 +18,18 @@ from api.errors import install_error_handlers, json_error_bodies
 from api.events import sse_item_schemas
 from api.limits import BodySizeLimit
 from api.metrics import install as install_metrics
-from api.routers import activities, exports, health, jobs, plans, replans, runners, schemas, web
+from api.routers import (
+    activities,
+    diff,
+    exports,
+    health,
+    jobs,
+    plans,
+    replans,
+    runners,
+    schemas,
+    web,
+)
 from api.routers.calendar import install as install_calendar
 from api.routers.zones import router as zones_router
 from shared.indexes import INDEXES, OBSOLETE_INDEXES
@@ -90,7 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(exports.router)
     app.include_router(web.router)
     routers = (health.router, runners.router, schemas.router, plans.router, jobs.router)
-    for router in (*routers, activities.router, replans.router, zones_router):
+    for router in (*routers, activities.router, replans.router, diff.router, zones_router):
         app.include_router(router)
     install_calendar(app)
     install_metrics(app)

@@ -391,3 +391,20 @@ class VersionedTrainingPlan(TrainingPlan):
 
 class VersionedPlanListItem(PlanListItem):
     version: int = Field(description="the latest version (its summary is shown)")
+
+
+class DayDiff(BaseModel):
+    date: date
+    before: list[PlanDayDocument] = Field(description="the date's entries in `from` (by slot)")
+    after: list[PlanDayDocument] = Field(description="the date's entries in `to` (by slot)")
+
+
+class PlanDiff(BaseModel):
+    """`GET /training-plans/{plan_id}/diff`: the dates whose sessions differ between two
+    versions (the session code of a slot, or a slot or date only one version has)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_version: int = Field(alias="from")
+    to_version: int = Field(alias="to")
+    days: list[DayDiff]
