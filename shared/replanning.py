@@ -84,6 +84,11 @@ def derive_load(
             "give the activity's load, or its average pace with a threshold pace, "
             "or its average heart rate with a threshold heart rate"
         )
+    return load_of(duration_min, factor)
+
+
+def load_of(duration_min: float, factor: float) -> float:
+    """TSS-like load of `duration_min` at intensity factor `factor`: hours x IF^2 x 100."""
     return round(duration_min / 60 * factor**2 * 100, 1)
 
 
