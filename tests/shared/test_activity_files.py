@@ -180,3 +180,21 @@ def test_a_load_that_cannot_be_derived_says_what_is_missing() -> None:
     walk = steady(600, 0.0)
     with pytest.raises(ActivityFileError, match="no power, heart rate or running pace"):
         summarise("still.fit", fit_bytes(walk, START), ALL)
+
+
+def test_the_shipped_examples_read_as_documented() -> None:
+    """examples/easy-run.fit is `python -m examples.make_fit` with its defaults (a FIT file
+    the project wrote); examples/done.csv reads with the README's thresholds."""
+    from pathlib import Path
+
+    from worker.cli.replan import read_activities
+
+    root = Path(__file__).resolve().parents[2] / "examples"
+    found = summarise("easy-run.fit", (root / "easy-run.fit").read_bytes(), ALL)
+    run = wavy(steady(80 * 60, 3.2, hr=138, step_s=5), hr_amp=8)
+    assert (found.date, found.sport, found.duration_min) == (date(2027, 1, 17), "run", 80)
+    assert found.distance_km == pytest.approx(80 * 60 * 3.2 / 1000, abs=0.001)
+    assert found.load == pytest.approx(hr_load(run, 80), abs=0.05)
+    done = read_activities(root / "done.csv", 280.0, LTHR)
+    assert min(a.date for a in done) == date(2027, 1, 5)  # the week of Monday 2027-01-04
+    assert {a.resolved_intensity() for a in done} == {"easy", "strength", "hard"}

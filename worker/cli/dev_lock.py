@@ -29,7 +29,7 @@ def data_dir_lock(data_dir: Path, address: str) -> Iterator[None]:
             fh.seek(0)
             holder = fh.read().strip() or "another process"
             raise AlreadyRunning(
-                f"trainplan dev is already running on the data directory {data_dir} "
+                f"already running on the data directory {data_dir} "
                 f"({holder}); stop it first, or give another --data-dir"
             ) from None
         fh.seek(0)
