@@ -6,20 +6,26 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+UPLOAD_PATH_SUFFIX = "/activities/upload"
+
 
 class BodySizeLimit:
-    """413 for a declared or streamed body above `max_bytes` (chunked uploads included)."""
+    """413 for a declared or streamed body above `max_bytes` (chunked uploads included);
+    file uploads (paths ending in `/activities/upload`) may take `upload_bytes`."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, upload_bytes: int | None = None) -> None:
         self.app, self.max_bytes = app, max_bytes
+        self.upload_bytes = max(upload_bytes or max_bytes, max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        upload = str(scope.get("path", "")).endswith(UPLOAD_PATH_SUFFIX)
+        limit = self.upload_bytes if upload else self.max_bytes
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self.reject(send)
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await self.reject(send, limit)
             return
         if declared is not None:  # the server stops reading at the declared length
             await self.app(scope, receive, send)
@@ -33,8 +39,8 @@ class BodySizeLimit:
                 return
             chunks.append(message.get("body", b""))
             seen += len(chunks[-1])
-            if seen > self.max_bytes:
-                await self.reject(send)
+            if seen > limit:
+                await self.reject(send, limit)
                 return
             if not message.get("more_body", False):
                 break
@@ -49,9 +55,9 @@ class BodySizeLimit:
 
         await self.app(scope, replay, send)
 
-    async def reject(self, send: Send) -> None:
+    async def reject(self, send: Send, limit: int) -> None:
         body = json.dumps(
-            {"detail": f"request body too large (limit {self.max_bytes} bytes)", "errors": []}
+            {"detail": f"request body too large (limit {limit} bytes)", "errors": []}
         ).encode()
         await send(
             {

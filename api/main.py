@@ -18,7 +18,19 @@ from api.errors import install_error_handlers, json_error_bodies
 from api.events import sse_item_schemas
 from api.limits import BodySizeLimit
 from api.metrics import install as install_metrics
-from api.routers import activities, exports, health, jobs, plans, replans, runners, schemas, web
+from api.routers import (
+    activities,
+    diff,
+    exports,
+    health,
+    jobs,
+    plans,
+    replans,
+    runners,
+    schemas,
+    uploads,
+    web,
+)
 from api.routers.calendar import install as install_calendar
 from api.routers.zones import router as zones_router
 from shared.indexes import INDEXES, OBSOLETE_INDEXES
@@ -85,12 +97,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
             allow_headers=[API_KEY_HEADER, "Content-Type", "Idempotency-Key", "Last-Event-ID"],
         )
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        upload_bytes=settings.max_upload_bytes,
+    )
     # Before the plans router, which would take `<plan_id>.<extension>` for a plan id.
     app.include_router(exports.router)
     app.include_router(web.router)
     routers = (health.router, runners.router, schemas.router, plans.router, jobs.router)
-    for router in (*routers, activities.router, replans.router, zones_router):
+    more = (activities.router, uploads.router, replans.router, diff.router, zones_router)
+    for router in (*routers, *more):
         app.include_router(router)
     install_calendar(app)
     install_metrics(app)

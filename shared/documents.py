@@ -70,6 +70,8 @@ class RunnerIn(Athlete):
             merged.setdefault("threshold_pace_s_per_km", derived)
         if markers.lthr_bpm is not None:
             merged["threshold_hr"] = markers.lthr_bpm
+        if markers.ftp_w is not None:
+            merged["ftp_w"] = markers.ftp_w
         return merged
 
 
@@ -307,7 +309,7 @@ class ErrorBody(BaseModel):
 # -- completed activities and re-plans -----------------------------------------------------
 
 ActivityId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,99}$")]
-LoadSource = Literal["given", "pace", "heart_rate"]
+LoadSource = Literal["given", "pace", "heart_rate", "power"]
 
 
 class ActivityIn(BaseModel):
@@ -332,6 +334,15 @@ class ActivityIn(BaseModel):
     name: str | None = Field(default=None, max_length=120)
 
 
+class ActivityFile(BaseModel):
+    """The file an uploaded activity was read from (its hash is its identity)."""
+
+    name: str
+    format: Literal["fit", "gpx", "tcx"]
+    sha256: str
+    size_bytes: int
+
+
 class Activity(ActivityIn):
     """A stored activity, with its load as used for fitness and re-plans."""
 
@@ -342,6 +353,17 @@ class Activity(ActivityIn):
     load_source: LoadSource
     intensity: Intensity
     created_at: datetime
+    # Uploaded files only.
+    distance_km: float | None = None
+    avg_power_w: float | None = None
+    normalized_power_w: float | None = None
+    file: ActivityFile | None = None
+
+
+class UploadedActivities(BaseModel):
+    """`POST /runners/{runner_id}/activities/upload`: one activity per file, in order."""
+
+    activities: list[Activity]
 
 
 class Fitness(BaseModel):
@@ -391,3 +413,20 @@ class VersionedTrainingPlan(TrainingPlan):
 
 class VersionedPlanListItem(PlanListItem):
     version: int = Field(description="the latest version (its summary is shown)")
+
+
+class DayDiff(BaseModel):
+    date: date
+    before: list[PlanDayDocument] = Field(description="the date's entries in `from` (by slot)")
+    after: list[PlanDayDocument] = Field(description="the date's entries in `to` (by slot)")
+
+
+class PlanDiff(BaseModel):
+    """`GET /training-plans/{plan_id}/diff`: the dates whose sessions differ between two
+    versions (the session code of a slot, or a slot or date only one version has)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_version: int = Field(alias="from")
+    to_version: int = Field(alias="to")
+    days: list[DayDiff]

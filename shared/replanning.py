@@ -1,7 +1,8 @@
 """The re-planning contract: a previous plan, what was actually done, and what changed.
 
 A re-plan keeps every day before the effective date (as planned, or as done when a record
-of activities is given) and solves the days from the effective date to the race again,
+of activities is given; a day after `today` has not been lived, so without an activity it
+stays as planned) and solves the days from the effective date to the race again,
 warm-started from the previous plan. The engine (`worker.engine.replan`) is pure, like
 `solve`; the CLI, the Celery job and the API build a `ReplanRequest` and read a
 `ReplanResult`.
@@ -83,6 +84,11 @@ def derive_load(
             "give the activity's load, or its average pace with a threshold pace, "
             "or its average heart rate with a threshold heart rate"
         )
+    return load_of(duration_min, factor)
+
+
+def load_of(duration_min: float, factor: float) -> float:
+    """TSS-like load of `duration_min` at intensity factor `factor`: hours x IF^2 x 100."""
     return round(duration_min / 60 * factor**2 * 100, 1)
 
 
@@ -133,6 +139,12 @@ class ReplanRequest(StrictModel):
         default=None,
         description="with `done`: the record is complete from this day (a day without an "
         "activity was a rest day); earlier days went as planned. Default: the plan's start",
+    )
+    today: JsonDate | None = Field(
+        default=None,
+        description="with `done`: the days after it have not been lived yet, so those before "
+        "`effective` keep their planned sessions unless activities were logged for them. "
+        "Default: every day before `effective` has been lived",
     )
     unavailable_dates: list[JsonDate] = Field(default_factory=list, max_length=800)
     weekly_hours: float | None = Field(default=None, gt=0, le=40)

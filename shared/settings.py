@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     # Browser origins allowed to call the API; empty = CORS off.
     cors_origins: list[str] = Field(default_factory=list)
     max_body_bytes: int = Field(default=1_000_000, ge=1024, description="larger bodies: 413")
+    # `POST /runners/{id}/activities/upload`: all the files of one request, and how many.
+    max_upload_bytes: int = Field(default=25_000_000, ge=1024, description="larger uploads: 413")
+    max_upload_files: int = Field(default=20, ge=1, le=1000)
     # Logs of `trainplan api` / `trainplan worker`: one JSON object per line, or plain text.
     log_format: Literal["json", "text"] = "json"
 

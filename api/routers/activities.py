@@ -75,6 +75,40 @@ def fingerprint(body: ActivityIn) -> str:
     ).hexdigest()
 
 
+def activity_doc(
+    tenant: str,
+    runner_id: str,
+    body: ActivityIn,
+    load: float,
+    source: LoadSource,
+    fingerprint: str,
+    **extra: Any,
+) -> dict[str, Any]:
+    """The stored document of an activity (typed in or read from a file)."""
+    intensity: Intensity = DoneActivity(
+        date=body.date,
+        sport=body.sport,
+        duration_min=round(body.duration_min),
+        load=load,
+        intensity=body.intensity,
+        kind=body.kind,
+    ).resolved_intensity()
+    if body.kind == "strength":
+        intensity = "strength"
+    return {
+        **body.model_dump(mode="json"),
+        **extra,
+        "_id": f"{runner_id}:{body.activity_id}",
+        "tenant_id": tenant,
+        "runner_id": runner_id,
+        "load": load,
+        "load_source": source,
+        "intensity": intensity,
+        "fingerprint": fingerprint,
+        "created_at": _stored_precision(datetime.now(UTC)),
+    }
+
+
 @router.post(
     "/activities",
     status_code=status.HTTP_201_CREATED,
@@ -90,27 +124,7 @@ async def record_activity(
     """Record an activity done; its load is given or derived from pace or heart rate."""
     runner = await store.get_runner(db, tenant, runner_id)
     load, source = resolve_load(body, runner.activity_thresholds())
-    intensity: Intensity = DoneActivity(
-        date=body.date,
-        sport=body.sport,
-        duration_min=round(body.duration_min),
-        load=load,
-        intensity=body.intensity,
-        kind=body.kind,
-    ).resolved_intensity()
-    if body.kind == "strength":
-        intensity = "strength"
-    doc: dict[str, Any] = {
-        **body.model_dump(mode="json"),
-        "_id": f"{runner_id}:{body.activity_id}",
-        "tenant_id": tenant,
-        "runner_id": runner_id,
-        "load": load,
-        "load_source": source,
-        "intensity": intensity,
-        "fingerprint": fingerprint(body),
-        "created_at": _stored_precision(datetime.now(UTC)),
-    }
+    doc = activity_doc(tenant, runner_id, body, load, source, fingerprint(body))
     activities = db[names.ACTIVITIES]
     try:
         await activities.insert_one(doc)

@@ -254,3 +254,43 @@ def test_derived_loads_follow_the_formula(tmp_path: Path) -> None:
     assert b.load == pytest.approx(1.5 * (136 / 170) ** 2 * 100, abs=0.05)
     assert (c.load, c.resolved_intensity()) == (25, "strength")
     assert isinstance(a.date, date)
+
+
+def test_done_folder_of_watch_files(
+    saved: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import UTC, datetime, time
+
+    from tests.activity_files import LTHR, fit_bytes, gpx_bytes, hr_load, steady, wavy
+
+    folder = tmp_path / "done"
+    folder.mkdir()
+    run = wavy(steady(50 * 60, 3.3, hr=150, step_s=5), hr_amp=10)
+    first = datetime.combine(START, time(7, 0), tzinfo=UTC)
+    (folder / "monday.FIT").write_bytes(fit_bytes(run, first))
+    easy = steady(40 * 60, 2.9, hr=135, step_s=10)
+    (folder / "wednesday.gpx").write_bytes(gpx_bytes(easy, first + timedelta(days=2)))
+    (folder / "thursday.csv").write_text(
+        f"date,duration_min,load\n{START + timedelta(days=3)},30,22\n"
+    )
+    out = tmp_path / "new.json"
+    args = ["replan", str(saved), "--from", str(START + timedelta(days=7)), "--done", str(folder)]
+    code = main([*args, "--threshold-hr", str(LTHR), "--format", "json", "--out", str(out), "-q"])
+    assert code == 0, capsys.readouterr().err
+    days = by_date(load_json(out)["days"])
+    logged = {
+        str(START): (50, hr_load(run, 50)),
+        str(START + timedelta(days=2)): (40, hr_load(easy, 40)),
+        str(START + timedelta(days=3)): (30, 22),
+    }
+    for when, (minutes, load) in logged.items():
+        assert [(d["duration_min"], d["load"]) for d in days[when]] == [(minutes, round(load))]
+    # The record covers the week: a day without a file was not trained.
+    assert [d["load"] for d in days[str(START + timedelta(days=1))]] == [0]
+
+    (folder / "broken.fit").write_bytes(b"\x0e\x10" + b"\x00" * 10 + b"garbage")
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8")
+    code = main([*args, "--threshold-hr", str(LTHR), "--format", "json", "-q"])
+    err = capsys.readouterr().err
+    assert code == 1 and "broken.fit:" in err and "photo.jpg: not a FIT, GPX, TCX or CSV" in err
+    assert "Traceback" not in err

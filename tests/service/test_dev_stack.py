@@ -42,6 +42,19 @@ def test_dev_stack_plans_and_stops_cleanly(tmp_path: Path) -> None:
             api.headers["X-API-Key"] = key
             job_id = generate(api, create_runner(api), short_plan())
             assert events_until_terminal(api, job_id)[-1].event == "succeeded"
+            # A second stack on the same data directory says where the first one runs.
+            second = subprocess.run(
+                self_command("dev", "--port", str(free_port()), "--data-dir", str(data)),
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            assert second.returncode == 1, second.stdout + second.stderr
+            assert "already running on the data directory" in second.stderr
+            assert f"pid {proc.pid}, API on http://127.0.0.1:{port}" in second.stderr
+            assert "Traceback" not in second.stderr + second.stdout
+            assert api.get("/readyz").status_code == 200  # the first one is untouched
     finally:
         proc.send_signal(signal.SIGTERM)
         code = proc.wait(timeout=60)

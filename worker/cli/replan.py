@@ -1,14 +1,17 @@
 """`trainplan replan`: re-plan a saved plan from a date, in-process, warm-started.
 
-    trainplan replan PLAN.json --from D [--done ACTIVITIES.csv] [--unavailable D,...]
+    trainplan replan PLAN.json --from D [--done ACTIVITIES.csv|DIR] [--unavailable D,...]
         [--weekly-hours H] [--race-date D] --format json|table|csv|ics [--out FILE]
 
 PLAN.json is the output of `trainplan plan --format json` (or of an earlier replan).
 ACTIVITIES.csv lists what was done, one activity a line, with a header: `date` and
 `duration_min` are required; `load`, or `avg_pace` (m:ss or seconds per km, with
 --threshold-pace) or `avg_hr` (with --threshold-hr) gives the load; `sport`, `intensity`,
-`kind`, `session_code`, `name` are optional. From --done-since (default: the plan's start)
-to the day before --from, a day without an activity counts as not trained.
+`kind`, `session_code`, `name` are optional. --done may also be a folder of FIT, GPX and
+TCX files from a watch (and CSVs): each file is one activity, its load from power (with
+--ftp; not for runs), else heart rate (--threshold-hr), else pace (--threshold-pace).
+From --done-since (default: the plan's start) to the day before --from, a day without an
+activity counts as not trained.
 Exit codes as `trainplan plan`.
 """
 
@@ -24,6 +27,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from shared.activity_files import summarise
+from shared.activity_files.load import FTP_KEY, HR_KEY, PACE_KEY
 from shared.exports.registry import PLAN_FORMATS
 from shared.exports.table import render_table
 from shared.planning import Race, SolveProgress
@@ -77,10 +82,16 @@ def register(subparsers: Any) -> None:
         metavar="D",
         help="first day to plan again (YYYY-MM-DD)",
     )
-    p.add_argument("--done", type=Path, metavar="ACTIVITIES.csv", help="what was done")
+    p.add_argument(
+        "--done",
+        type=Path,
+        metavar="ACTIVITIES.csv|DIR",
+        help="what was done: a CSV, or a folder of FIT/GPX/TCX files (and CSVs)",
+    )
     p.add_argument("--done-since", type=_iso_date, metavar="D", help="the record starts here")
     p.add_argument("--threshold-pace", type=_pace, metavar="M:SS", help="per km, for avg_pace")
-    p.add_argument("--threshold-hr", type=float, metavar="BPM", help="for avg_hr")
+    p.add_argument("--threshold-hr", type=float, metavar="BPM", help="for avg_hr, HR streams")
+    p.add_argument("--ftp", type=float, metavar="W", help="for power in activity files")
     p.add_argument(
         "--unavailable", type=_date_list, metavar="D,D,...", help="new dates with no training"
     )
@@ -115,6 +126,54 @@ def read_activities(
             problems.append(f"{path.name} line {line}: {why}")
     if problems:
         raise ValueError("\n".join(problems))
+    return activities
+
+
+ACTIVITY_FILE_SUFFIXES = frozenset({".fit", ".gpx", ".tcx"})
+
+
+def read_activity_folder(
+    folder: Path, threshold_pace: float | None, threshold_hr: float | None, ftp: float | None
+) -> list[DoneActivity]:
+    """Every FIT, GPX, TCX and CSV file of a folder; ValueError naming each bad file (hidden
+    files aside, any other file is one: nothing is skipped silently)."""
+    thresholds = {
+        key: value
+        for key, value in (
+            (PACE_KEY, threshold_pace),
+            (HR_KEY, threshold_hr),
+            (FTP_KEY, ftp),
+        )
+        if value is not None
+    }
+    activities: list[DoneActivity] = []
+    problems: list[str] = []
+    for path in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
+        suffix = path.suffix.lower()
+        try:
+            if suffix == ".csv":
+                activities.extend(read_activities(path, threshold_pace, threshold_hr))
+            elif suffix in ACTIVITY_FILE_SUFFIXES:
+                found = summarise(path.name, path.read_bytes(), thresholds)
+                activities.append(
+                    DoneActivity(
+                        date=found.date,
+                        sport=found.sport,
+                        duration_min=round(found.duration_min),
+                        load=found.load,
+                        name=path.name[:120],
+                    )
+                )
+            else:
+                problems.append(f"{path.name}: not a FIT, GPX, TCX or CSV file")
+        except ValueError as exc:  # ActivityFileError and CSV problems name their file
+            problems.append(str(exc))
+        except OSError as exc:
+            problems.append(f"{path.name}: cannot read it ({exc.strerror or exc})")
+    if problems:
+        raise ValueError("\n".join(problems))
+    if not activities:
+        raise ValueError(f"{folder}: no FIT, GPX, TCX or CSV file in it")
     return activities
 
 
@@ -167,7 +226,12 @@ def replan_request(args: argparse.Namespace) -> ReplanRequest:
         "hint_previous": not args.no_hint,
     }
     if args.done is not None:
-        data["done"] = read_activities(args.done, args.threshold_pace, args.threshold_hr)
+        if args.done.is_dir():
+            data["done"] = read_activity_folder(
+                args.done, args.threshold_pace, args.threshold_hr, args.ftp
+            )
+        else:
+            data["done"] = read_activities(args.done, args.threshold_pace, args.threshold_hr)
         data["done_since"] = args.done_since
     if args.weekly_hours is not None:
         data["weekly_hours"] = args.weekly_hours

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from shared.apikeys import configured_entry
+from worker.cli.dev_lock import AlreadyRunning, data_dir_lock
 
 DATA_DIR = Path(".data")
 
@@ -183,9 +184,16 @@ def run_dev(args: argparse.Namespace) -> int:
     # `kill`, `timeout` and closed terminals stop the stack as cleanly as Ctrl-C does.
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGHUP, _interrupt)
+    address = f"http://{args.host}:{args.port}"
     with contextlib.ExitStack() as stack:
         env = dict(os.environ)
         env.setdefault("LOG_FORMAT", "text")  # a terminal: readable lines, not JSON
+        if not env.get("MONGODB_URL"):  # the embedded MongoDB: one stack per data directory
+            try:
+                stack.enter_context(data_dir_lock(args.data_dir, address))
+            except AlreadyRunning as exc:
+                print(f"trainplan dev: {exc}", file=sys.stderr)
+                return 1
         if not env.get("REDIS_URL"):
             env["REDIS_URL"] = stack.enter_context(private_redis())
             print(f"trainplan dev: private Redis at {env['REDIS_URL']}")
@@ -205,9 +213,9 @@ def run_dev(args: argparse.Namespace) -> int:
                 for i in range(1, args.workers + 1)
             ],
         ]
-        print(f"trainplan dev: API on http://{args.host}:{args.port} (docs at /docs); Ctrl-C stops")
+        print(f"trainplan dev: API on {address} (docs at /docs); Ctrl-C stops")
         print(f"trainplan dev: API key of tenant 'dev' (X-API-Key header): {key}")
-        print(f"trainplan dev: web page: http://{args.host}:{args.port}/#key={key}", flush=True)
+        print(f"trainplan dev: web page: {address}/#key={key}", flush=True)
         try:
             while all(p.poll() is None for p in procs):
                 time.sleep(0.5)

@@ -204,7 +204,8 @@ def done_day(
 def past_days(
     req: ReplanRequest, request: PlanRequest, schema: TrainingSchema, calendar: Calendar, until: int
 ) -> list[list[tuple[PlanDay, SessionKind]]]:
-    """Each day before the effective date: as planned, or as done when recorded."""
+    """Each day before the effective date: as planned, or as done when recorded (a day
+    not lived yet, after `req.today`, only when activities were logged for it)."""
     planned: dict[date, list[PlanDay]] = defaultdict(list)
     for p in req.previous:
         planned[p.date].append(p)
@@ -215,7 +216,8 @@ def past_days(
     out: list[list[tuple[PlanDay, SessionKind]]] = []
     for day in calendar.days[:until]:
         entries = sorted(planned.get(day.date, []), key=lambda p: p.slot)
-        if req.done is not None and day.date >= since:
+        lived = req.today is None or day.date <= req.today or day.date in done
+        if req.done is not None and day.date >= since and lived:
             shell = entries[0] if entries else _shell(day.date, calendar, day.index)
             shell = shell.model_copy(update={"slot": 0})
             out.append(done_day(day.date, done.get(day.date, []), entries, shell, schema))

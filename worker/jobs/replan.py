@@ -11,14 +11,13 @@ engine request the version was solved from, so a later re-plan can start from it
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
 
 from shared.documents import PlanSummary, ReplanBody
+from shared.plan_diff import changed_dates
 from shared.planning import PlanDay, PlanRequest, PlanResult
 from shared.replanning import ReplanRequest, ReplanResult
 from shared.response import Response
@@ -92,6 +91,8 @@ def prepare(inputs: Inputs, job: dict[str, Any]) -> ReplanWork:
         "effective": spec.effective,
         "done": done,
         "done_since": since,
+        # Submitted today: the days after it have not happened yet (kept unless logged).
+        "today": job["created_at"].date(),
         "unavailable_dates": spec.unavailable_dates,
         "weekly_hours": spec.weekly_hours,
         "race": spec.race,
@@ -103,18 +104,6 @@ def prepare(inputs: Inputs, job: dict[str, Any]) -> ReplanWork:
     except ValidationError as exc:
         raise InputError(f"invalid re-plan request: {exc}") from exc
     return ReplanWork(base, replan_request, job.get("version"))
-
-
-def changed_dates(days: list[PlanDay], previous: list[PlanDay]) -> list[date]:
-    """Every date, start to race of either version, whose sessions (the code of each slot)
-    differ between the previous version and the new one (a slot added or dropped too)."""
-    new: dict[date, dict[int, str]] = defaultdict(dict)
-    old: dict[date, dict[int, str]] = defaultdict(dict)
-    for day in days:
-        new[day.date][day.slot] = day.session_code
-    for day in previous:
-        old[day.date][day.slot] = day.session_code
-    return [d for d in sorted(new.keys() | old.keys()) if new[d] != old[d]]
 
 
 def base_request(
