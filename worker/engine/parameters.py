@@ -9,6 +9,21 @@
   gain; one presolve pass without probing starts the search in ~0.1 s.
 - The heuristic hint (hint.py) is complete and feasible, so it is the first
   solution as soon as the search starts.
+
+Repeatable plans (a request's `seed`, 0 by default): the same request, time limit
+included, gives the same plan on the same machine and version. CP-SAT's parallel
+portfolio is not deterministic (workers share solutions and bounds as they come), so the
+search runs interleaved (`interleave_search`: the subsolvers' work is cut into batches,
+run on `num_workers` threads and synchronised between batches in a fixed order) and
+stops on a deterministic budget, `DTIME_PER_SECOND` units of CP-SAT's deterministic time
+per second of `time_limit_s` (an operation count, summed over the workers), so that a
+2-core machine spends it in about `time_limit_s`. The wall clock still caps the solve, at
+`PlanRequest.wall_limit_s` (WALL_BACKSTOP times `time_limit_s`): a machine so loaded that
+the budget is not spent by then gets the best plan found so far, which may then differ
+from run to run. A search that ends on `gap_limit` or with a proof is as repeatable (the
+interleaved search notices the gap at a batch's end, so it may search on a little after
+the gap is reached, deterministically). `seed=None` runs the free portfolio instead:
+faster to a good plan, not repeatable, capped at `time_limit_s`.
 """
 
 from __future__ import annotations
@@ -19,6 +34,9 @@ from shared.planning import PlanRequest
 
 # The LP-heavy pair that proves optima fastest with 2 workers (plans and CS358 alike).
 LP_SUBSOLVERS = ("max_lp", "default_lp")
+# Deterministic time per second of the request's time limit (see the module docstring):
+# on 2 cores the interleaved search spends about this much per wall second (bench/).
+DTIME_PER_SECOND = 0.4
 
 
 def configure_base(solver: cp_model.CpSolver, workers: int, time_limit_s: float) -> None:
@@ -32,7 +50,7 @@ def configure_base(solver: cp_model.CpSolver, workers: int, time_limit_s: float)
 
 
 def configure(solver: cp_model.CpSolver, request: PlanRequest) -> None:
-    configure_base(solver, request.workers, request.time_limit_s)
+    configure_base(solver, request.workers, request.wall_limit_s)
     p = solver.parameters
     p.relative_gap_limit = request.gap_limit
     p.max_presolve_iterations = 1
@@ -42,3 +60,7 @@ def configure(solver: cp_model.CpSolver, request: PlanRequest) -> None:
     p.catch_sigint_signal = False
     if request.workers >= 2:
         p.subsolvers.extend(LP_SUBSOLVERS)
+    if request.seed is not None:
+        p.random_seed = request.seed
+        p.interleave_search = True
+        p.max_deterministic_time = request.time_limit_s * DTIME_PER_SECOND
