@@ -49,6 +49,19 @@ def configure_base(solver: cp_model.CpSolver, workers: int, time_limit_s: float)
     p.max_time_in_seconds = time_limit_s
 
 
+def configure_probe(solver: cp_model.CpSolver, budget: float) -> None:
+    """A feasibility check of an explanation (explain.py): one worker on `budget` units of
+    deterministic time (the same answer every time), a generous wall backstop, and
+    the plans' light presolve (probing the dense fitness rows costs seconds, proves little).
+    """
+    configure_base(solver, 1, 1.0 + 4.0 * budget)
+    p = solver.parameters
+    p.max_deterministic_time = budget
+    p.max_presolve_iterations = 1
+    p.cp_model_probing_level = 0
+    p.catch_sigint_signal = False
+
+
 def configure(solver: cp_model.CpSolver, request: PlanRequest) -> None:
     configure_base(solver, request.workers, request.wall_limit_s)
     p = solver.parameters

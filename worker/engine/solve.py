@@ -18,6 +18,7 @@ from worker.engine.hint import add_heuristic_hint
 from worker.engine.model import OBJECTIVE_SCALE, PlanModel, build_model
 from worker.engine.parameters import configure
 from worker.engine.progress import ProgressCallback, SolutionProgress, relative_gap
+from worker.engine.repeatable import guard_hint
 from worker.engine.validation import schema_for, validate
 
 
@@ -84,6 +85,11 @@ def search(
 
     `started` (a perf_counter value) is when the solve began, model building included."""
     t0 = time.perf_counter() if started is None else started
+    if pm.request.seed is not None:
+        proved = guard_hint(pm)
+        if proved is not None:
+            code, probe = proved
+            return Search(code, probe, time.perf_counter() - t0, None, cancelled=False)
     solver = cp_model.CpSolver()
     configure(solver, pm.request)
     callback = SolutionProgress(on_progress, OBJECTIVE_SCALE, cancel, throttle_s)
