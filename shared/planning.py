@@ -159,7 +159,7 @@ class PlanRequest(StrictModel):
 
 # A repeatable search stops on a deterministic budget derived from `time_limit_s`; the wall
 # clock stops it at this multiple of `time_limit_s` (a loaded machine), not before.
-WALL_BACKSTOP = 1.5
+WALL_BACKSTOP = 2.5
 
 
 class PlanDay(BaseModel):

@@ -36,7 +36,7 @@ from shared.planning import PlanRequest
 LP_SUBSOLVERS = ("max_lp", "default_lp")
 # Deterministic time per second of the request's time limit (see the module docstring):
 # on 2 cores the interleaved search spends about this much per wall second (bench/).
-DTIME_PER_SECOND = 0.4
+DTIME_PER_SECOND = 0.3
 
 
 def configure_base(solver: cp_model.CpSolver, workers: int, time_limit_s: float) -> None:

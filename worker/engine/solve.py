@@ -25,11 +25,12 @@ from worker.engine.validation import schema_for, validate
 def _watch_cancel(
     solver: cp_model.CpSolver, cancel: threading.Event, done: threading.Event
 ) -> None:
-    """Stop the search as soon as `cancel` is set, even between solutions."""
+    """Stop the search as soon as `cancel` is set, even between solutions; again every
+    50 ms until it ends (a stop that comes before the search has started can be lost)."""
     while not done.is_set():
         if cancel.wait(0.05):
             solver.stop_search()
-            return
+            done.wait(0.05)
 
 
 @dataclass
@@ -92,7 +93,11 @@ def search(
             return Search(code, probe, time.perf_counter() - t0, None, cancelled=False)
     solver = cp_model.CpSolver()
     configure(solver, pm.request)
-    callback = SolutionProgress(on_progress, OBJECTIVE_SCALE, cancel, throttle_s)
+    # The interleaved search (a seed) aborts the process when stopped from inside the
+    # callback of the hint's solution, found during presolve (CP-SAT 9.15: "solution->size()
+    # == postsolve_mapping.size()"); the watcher thread stops it instead, within 50 ms.
+    in_callback = cancel if pm.request.seed is None else None
+    callback = SolutionProgress(on_progress, OBJECTIVE_SCALE, in_callback, throttle_s)
     done = threading.Event()
     watcher = None
     if cancel is not None:
