@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bench.bench_engine import machine
-from shared.planning import Distance, PlanRequest, Race, SolveProgress
+from shared.planning import WALL_BACKSTOP, Distance, PlanRequest, Race, SolveProgress
 from worker.engine.calendar import build_calendar
 from worker.engine.hint import add_heuristic_hint
 from worker.engine.model import OBJECTIVE_SCALE, build_model
@@ -127,7 +127,7 @@ def markdown(runs: list[Run], meta: dict[str, object]) -> str:
         f"- machine: {meta['cpu']}, {meta['cores']} cores; python {meta['python']}",
         f"- CP-SAT, 2 workers, gap_limit 0, time_limit_s {meta['time_limit_s']:g}: the "
         f"deterministic search stops at {DTIME_PER_SECOND:g} × time_limit_s units of "
-        "deterministic time (wall backstop 1.5 × time_limit_s), the free one at "
+        f"deterministic time (wall backstop {WALL_BACKSTOP:g} × time_limit_s), the free one at "
         "time_limit_s; modes alternate within the run",
         "- proven gap ≤ 1%: first improving solution reported with gap ≤ 1% (or the final "
         "bound); plan digest: sha256 of every day's date, session code and load",

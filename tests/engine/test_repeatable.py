@@ -34,7 +34,7 @@ FIELDS = ("date", "slot", "session_code", "duration_min", "load", "ctl", "atl", 
 
 
 def to_deterministic_budget(**kwargs: object) -> PlanRequest:
-    """A 10k plan that searches until its deterministic budget (0.9 units) is spent."""
+    """A 10k plan that searches until its deterministic budget (1.5 units) is spent."""
     return request_for("10k", 8, **{"time_limit_s": 3.0, "gap_limit": 0.0, **kwargs})
 
 

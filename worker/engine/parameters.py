@@ -35,8 +35,8 @@ from shared.planning import PlanRequest
 # The LP-heavy pair that proves optima fastest with 2 workers (plans and CS358 alike).
 LP_SUBSOLVERS = ("max_lp", "default_lp")
 # Deterministic time per second of the request's time limit (see the module docstring):
-# on 2 cores the interleaved search spends about this much per wall second (bench/).
-DTIME_PER_SECOND = 0.3
+# 2 busy cores spent 0.4-0.5 units per wall second (bench/results/determinism.md).
+DTIME_PER_SECOND = 0.5
 
 
 def configure_base(solver: cp_model.CpSolver, workers: int, time_limit_s: float) -> None:
