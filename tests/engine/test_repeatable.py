@@ -24,7 +24,7 @@ from worker.engine import solve
 from worker.engine.calendar import build_calendar
 from worker.engine.hint import add_heuristic_hint
 from worker.engine.model import build_model
-from worker.engine.parameters import DTIME_PER_SECOND, configure
+from worker.engine.parameters import DTIME_PER_SECOND, MIN_BUDGET, configure
 from worker.engine.repeatable import hint_is_feasible
 from worker.engine.replan import replan
 from worker.engine.validation import schema_for
@@ -84,6 +84,9 @@ def test_the_seed_selects_the_deterministic_search_and_its_limits() -> None:
     assert p.interleave_search and p.random_seed == 7
     assert p.max_deterministic_time == 3.0 * DTIME_PER_SECOND
     assert p.max_time_in_seconds == 3.0 * WALL_BACKSTOP
+    short = cp_model.CpSolver()
+    configure(short, to_deterministic_budget(time_limit_s=0.5))
+    assert short.parameters.max_deterministic_time == MIN_BUDGET  # presolve needs that much
 
     free = cp_model.CpSolver()
     configure(free, to_deterministic_budget(seed=None))

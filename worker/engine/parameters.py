@@ -37,6 +37,9 @@ LP_SUBSOLVERS = ("max_lp", "default_lp")
 # Deterministic time per second of the request's time limit (see the module docstring):
 # 2 busy cores spent 0.4-0.5 units per wall second (bench/results/determinism.md).
 DTIME_PER_SECOND = 0.5
+# ...but never less than this: presolve alone spends about 0.5 units on a 52-week plan, and
+# a budget spent before the search starts ends without the hint's plan.
+MIN_BUDGET = 1.0
 
 
 def configure_base(solver: cp_model.CpSolver, workers: int, time_limit_s: float) -> None:
@@ -76,4 +79,4 @@ def configure(solver: cp_model.CpSolver, request: PlanRequest) -> None:
     if request.seed is not None:
         p.random_seed = request.seed
         p.interleave_search = True
-        p.max_deterministic_time = request.time_limit_s * DTIME_PER_SECOND
+        p.max_deterministic_time = max(request.time_limit_s * DTIME_PER_SECOND, MIN_BUDGET)
