@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser test lint typecheck pytest run bench bench-load clean
+.PHONY: install browser test lint typecheck pytest run bench bench-load bench-determinism bench-explain clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -45,6 +45,14 @@ bench: $(STAMP)
 # The whole stack on loopback (a few minutes): bench/results/load.md and load.json.
 bench-load: $(STAMP)
 	$(PY) -m bench.bench_load
+
+# Repeatable (seeded) search against the free portfolio (~3 min): bench/results/determinism.md.
+bench-determinism: $(STAMP)
+	$(PY) -m bench.bench_determinism
+
+# Infeasible requests, explanation included (~10 s): bench/results/explain-current.md.
+bench-explain: $(STAMP)
+	$(PY) -m bench.bench_explain
 
 clean:
 	rm -rf $(VENV) .data .mypy_cache .pytest_cache .ruff_cache

@@ -188,6 +188,12 @@ class PlanRequest(StrictModel):
     time_limit_s: float = Field(default=10.0, gt=0, le=3600)
     gap_limit: float = Field(default=0.005, ge=0, le=1, description="stop at this relative gap")
     workers: int = Field(default=2, ge=1, le=64)
+    seed: int | None = Field(
+        default=0,
+        ge=0,
+        le=2**31 - 1,
+        description="search seed: the same request gives the same plan; null: not repeatable",
+    )
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -200,6 +206,17 @@ class PlanRequest(StrictModel):
     @property
     def goal(self) -> Race:
         return next(r for r in self.races if r.priority == "A")
+
+    @property
+    def wall_limit_s(self) -> float:
+        """The wall-clock cap of the solve: `time_limit_s`, or for a repeatable search
+        (a seed) a backstop above its deterministic budget (worker/engine/parameters.py)."""
+        return self.time_limit_s * (WALL_BACKSTOP if self.seed is not None else 1.0)
+
+
+# A repeatable search stops on a deterministic budget derived from `time_limit_s`; the wall
+# clock stops it at this multiple of `time_limit_s` (a loaded machine), not before.
+WALL_BACKSTOP = 2.5
 
 
 class PlanDay(BaseModel):

@@ -12,6 +12,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.apikeys import parse_configured
+from shared.planning import WALL_BACKSTOP
 
 
 def available_cpus() -> int:
@@ -113,9 +114,11 @@ class Settings(BaseSettings):
 
     @property
     def task_soft_time_limit_s(self) -> int:
-        """Above the solver's own limit: model building and saving (with its retries while
-        MongoDB is away) take time too."""
-        return int(self.solver_max_time_limit_s * 1.2 + 60 + self.job_persist_timeout_s)
+        """Above the solver's own wall limit (a repeatable search may run to WALL_BACKSTOP
+        times its time limit): model building and saving (with its retries while MongoDB is
+        away) take time too."""
+        solve = self.solver_max_time_limit_s * WALL_BACKSTOP * 1.2
+        return int(solve + 60 + self.job_persist_timeout_s)
 
     @property
     def task_time_limit_s(self) -> int:

@@ -78,6 +78,7 @@ def build_plan_request(
             rules=rules,
             time_limit_s=time_limit,
             workers=workers,
+            seed=body.seed,
             gap_limit=body.gap_limit
             if body.gap_limit is not None
             else PlanRequest.model_fields["gap_limit"].default,

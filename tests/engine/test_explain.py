@@ -33,3 +33,13 @@ def test_rest_days_against_minimum_runs() -> None:
     assert "5 full rest day(s)" in text
     assert "3 runs per week" in text or "3 short runs" in text
     assert "weekly hours" not in text  # hours are not to blame
+
+
+def test_a_long_plan_names_the_same_limits_as_a_short_one() -> None:
+    """36 weeks: the heaviest family (the form floor) is left out first, the same three
+    weekly limits remain."""
+    short = solve(request_for("marathon", 16, athlete=Athlete(weekly_hours=2)))
+    long = solve(request_for("marathon", 36, athlete=Athlete(weekly_hours=2)))
+    assert long.status == "INFEASIBLE"
+    assert long.conflicts == short.conflicts
+    assert "form (TSB)" not in " ".join(long.conflicts)

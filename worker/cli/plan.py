@@ -50,6 +50,7 @@ _FLAG_OF = {
     ("time_limit_s",): "--time-limit",
     ("gap_limit",): "--gap-limit",
     ("workers",): "--workers",
+    ("seed",): "--seed",
 }
 
 # Athlete fields settable from flags: argparse dest -> Athlete field.
@@ -129,6 +130,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--time-limit", type=float, metavar="S", help="solver time limit (s)")
     p.add_argument("--gap-limit", type=float, metavar="G", help="stop at this relative gap")
     p.add_argument("--workers", type=int, metavar="N", help="CP-SAT search workers")
+    p.add_argument(
+        "--seed", type=int, metavar="N", help="search seed (default 0): same request, same plan"
+    )
     p.add_argument("--format", choices=list(PLAN_FORMATS), default="table")
     p.add_argument("--out", type=Path, metavar="FILE", help="write here instead of stdout")
     add_chart_flag(p)
@@ -170,6 +174,7 @@ _REQUEST_FLAGS = {
     "time_limit": "time_limit_s",
     "gap_limit": "gap_limit",
     "workers": "workers",
+    "seed": "seed",
 }
 
 

@@ -1,24 +1,44 @@
 """Explain an infeasible request in words: which of the runner's limits clash.
 
-The model is rebuilt in diagnosis mode, where every user-facing constraint
-family is guarded by an assumption literal. CP-SAT returns a set of assumptions
-sufficient for infeasibility; a deletion pass then drops every group whose
-removal keeps the rest infeasible, leaving a minimal set of clashing limits, each
-named by its family's sentence in the registry (`model/registry.py`).
+Each user-facing constraint family is a group; an explanation is a minimal set of groups
+that cannot all hold, each named by its family's sentence in the registry
+(`model/registry.py`). Finding it is a few small feasibility checks, each on a model built
+with only the groups in question (so presolve has nothing to strip) and each on a
+deterministic budget (the same request is explained the same way every time):
+
+1. The heaviest group (the daily form floor's dense fitness rows are half the model at 36
+   weeks) is left out first: when the rest is still infeasible, the conflict does not need
+   it and every later check is light; when the rest is feasible, every conflict needs it.
+2. A core: the model in diagnosis mode (every group guarded by a literal) solved under
+   those literals as assumptions; CP-SAT returns a set sufficient for infeasibility.
+3. A deletion pass over the core, in registry order, drops every group whose removal
+   keeps the rest infeasible.
+
+A check that runs out of budget counts as feasible (the group stays: an explanation may
+then name one limit too many, never one too few).
 """
 
 from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection
 
 from ortools.sat.python import cp_model
 
 from shared.planning import PlanRequest, TrainingSchema
 from worker.engine.calendar import Calendar
-from worker.engine.model import build_model
+from worker.engine.model import PlanModel, build_model
 from worker.engine.model.family import Limits
-from worker.engine.model.registry import family
+from worker.engine.model.registry import FAMILIES, family
+from worker.engine.parameters import configure_probe
 from worker.engine.past import FixedPast
 
-_PROBE_SECONDS = 2.0
+# Deterministic-time budgets (about seconds of one worker's work) of the core and of one
+# deletion check; the heaviest group is left out first when it holds this share of the
+# guarded rows' nonzeros.
+_CORE_BUDGET = 2.0
+_CHECK_BUDGET = 0.5
+_HEAVY_SHARE = 1 / 3
 
 
 def describe(
@@ -31,42 +51,97 @@ def describe(
     return explain(Limits.of(request, schema, fixed))
 
 
-def _infeasible(model: cp_model.CpModel, assumptions: list[cp_model.IntVar]) -> bool | None:
-    """True if infeasible under `assumptions`, False if feasible, None if unknown in time."""
-    model.clear_assumptions()
-    model.add_assumptions(assumptions)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = _PROBE_SECONDS
-    solver.parameters.num_workers = 1
-    status = solver.solve(model)
-    if status == cp_model.INFEASIBLE:
-        return True
-    if status in (cp_model.FEASIBLE, cp_model.OPTIMAL):
-        return False
-    return None
+class _Checks:
+    """Feasibility checks of one request with some of its groups."""
+
+    def __init__(
+        self,
+        request: PlanRequest,
+        schema: TrainingSchema,
+        calendar: Calendar,
+        fixed: FixedPast | None,
+    ) -> None:
+        self.request, self.schema, self.calendar, self.fixed = request, schema, calendar, fixed
+
+    def build(self, groups: Collection[str] | None, diagnose: bool) -> PlanModel:
+        pm = build_model(
+            self.request, self.schema, self.calendar, diagnose, self.fixed, families=groups
+        )
+        pm.model.clear_objective()  # feasibility is all that matters here
+        return pm
+
+    def infeasible(self, groups: Collection[str]) -> bool:
+        """True if these groups (and the structural rows) cannot all hold."""
+        solver = cp_model.CpSolver()
+        configure_probe(solver, _CHECK_BUDGET)
+        return solver.solve(self.build(groups, diagnose=False).model) == cp_model.INFEASIBLE
+
+    def core(
+        self, pm: PlanModel, fixed_on: Collection[str] = ()
+    ) -> tuple[cp_model.CpSolverStatus, list[str]]:
+        """Solve `pm` in diagnosis mode under its guards as assumptions (those in `fixed_on`
+        enforced outright); when infeasible, a set of groups sufficient for it."""
+        variables = pm.model.proto.variables
+        for group in fixed_on:
+            domain = variables[pm.guards[group].index].domain
+            domain[0] = domain[1] = 1
+        assumed = {lit.index: g for g, lit in pm.guards.items() if g not in fixed_on}
+        pm.model.clear_assumptions()
+        pm.model.add_assumptions([pm.guards[g] for g in assumed.values()])
+        solver = cp_model.CpSolver()
+        configure_probe(solver, _CORE_BUDGET)
+        status = solver.solve(pm.model)
+        if status != cp_model.INFEASIBLE:
+            return status, []
+        return status, [assumed[i] for i in solver.sufficient_assumptions_for_infeasibility()]
+
+
+def _heaviest(pm: PlanModel) -> str | None:
+    """The group with the most nonzeros, if it holds `_HEAVY_SHARE` of the guarded ones."""
+    constraints = pm.model.proto.constraints
+    weight: Counter[str] = Counter()
+    for index, group in pm.constraint_groups.items():
+        ct = constraints[index]
+        weight[group] += len(ct.linear.vars) if ct.has_linear() else 1
+    if not weight:
+        return None
+    group, heaviest = weight.most_common(1)[0]
+    return group if heaviest >= _HEAVY_SHARE * sum(weight.values()) else None
 
 
 def conflicting_groups(
     request: PlanRequest, schema: TrainingSchema, calendar: Calendar, fixed: FixedPast | None = None
 ) -> list[str] | None:
     """A minimal set of clashing groups; [] when no user limit is to blame; None if unknown."""
-    pm = build_model(request, schema, calendar, diagnose=True, fixed=fixed)
-    model = pm.model
-    model.clear_objective()  # feasibility is all that matters here
-    by_index = {lit.index: g for g, lit in pm.guards.items()}
-    model.add_assumptions(list(pm.guards.values()))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = 3 * _PROBE_SECONDS
-    solver.parameters.num_workers = 1
-    if solver.solve(model) != cp_model.INFEASIBLE:
-        return None
-    core = [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility()]
-    # Deletion filter: drop each group whose removal leaves the rest still infeasible.
-    for group in list(core):
+    checks = _Checks(request, schema, calendar, fixed)
+    full = checks.build(None, diagnose=True)
+    heavy = _heaviest(full)
+    necessary: list[str] = []
+    core: list[str] | None = None
+    if heavy is not None:
+        status, found = checks.core(checks.build([g for g in full.guards if g != heavy], True))
+        if status == cp_model.INFEASIBLE:
+            core = found
+        elif status in (cp_model.FEASIBLE, cp_model.OPTIMAL):
+            necessary = [heavy]  # the rest holds together: every conflict needs it
+    if core is None:
+        if necessary and checks.infeasible(necessary):
+            core = necessary  # it clashes on its own
+        else:
+            status, found = checks.core(full, fixed_on=necessary)
+            if status != cp_model.INFEASIBLE:
+                return None
+            core = [*necessary, *found]
+    # Deletion filter, in registry order: drop each group whose removal leaves the rest
+    # still infeasible.
+    order = [f.name for f in FAMILIES if f.name in core]
+    for group in order:
+        if group in necessary:
+            continue
         rest = [g for g in core if g != group]
-        if _infeasible(model, [pm.guards[g] for g in rest]):
+        if checks.infeasible(rest):
             core = rest
-    return core
+    return [g for g in order if g in core]
 
 
 def explain_infeasibility(

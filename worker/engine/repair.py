@@ -15,9 +15,11 @@ import time
 
 from ortools.sat.python import cp_model
 
+from shared.planning import WALL_BACKSTOP
 from worker.engine.model import PlanModel, build_model
 from worker.engine.model.container import total
 from worker.engine.model.warm_start import DayChoice, warm_start
+from worker.engine.parameters import DTIME_PER_SECOND
 
 INFINITE = 2**50  # a row bound beyond this is CP-SAT's unbounded
 CHECK_SECONDS = 1.0
@@ -107,6 +109,11 @@ def repaired_start(
     p.max_time_in_seconds = seconds
     p.catch_sigint_signal = False
     p.absolute_gap_limit = 0.5  # slack is integral: 0 found is 0 proven
+    if pm.request.seed is not None:  # a repeatable request repairs repeatably too
+        p.random_seed = pm.request.seed
+        p.interleave_search = True
+        p.max_deterministic_time = seconds * DTIME_PER_SECOND
+        p.max_time_in_seconds = seconds * WALL_BACKSTOP
     code = solver.solve(em.model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or solver.objective_value > 0:
         return None

@@ -19,17 +19,19 @@ from worker.engine.model import OBJECTIVE_SCALE, PlanModel, build_model
 from worker.engine.parameters import configure
 from worker.engine.progress import ProgressCallback, SolutionProgress, relative_gap
 from worker.engine.repair import REPAIR_SHARE, ensure_feasible_start
+from worker.engine.repeatable import guard_hint
 from worker.engine.validation import schema_for, validate
 
 
 def _watch_cancel(
     solver: cp_model.CpSolver, cancel: threading.Event, done: threading.Event
 ) -> None:
-    """Stop the search as soon as `cancel` is set, even between solutions."""
+    """Stop the search as soon as `cancel` is set, even between solutions; again every
+    50 ms until it ends (a stop that comes before the search has started can be lost)."""
     while not done.is_set():
         if cancel.wait(0.05):
             solver.stop_search()
-            return
+            done.wait(0.05)
 
 
 @dataclass
@@ -85,12 +87,23 @@ def search(
 
     `started` (a perf_counter value) is when the solve began, model building included."""
     t0 = time.perf_counter() if started is None else started
+    if pm.request.seed is not None:
+        proved = guard_hint(pm)
+        if proved is not None:
+            code, probe = proved
+            return Search(code, probe, time.perf_counter() - t0, None, cancelled=False)
     solver = cp_model.CpSolver()
     configure(solver, pm.request)
-    # The time limit covers the whole solve: what building and repairing took is spent.
-    spent = time.perf_counter() - t0
-    solver.parameters.max_time_in_seconds = max(0.1, pm.request.time_limit_s - spent)
-    callback = SolutionProgress(on_progress, OBJECTIVE_SCALE, cancel, throttle_s)
+    if pm.request.seed is None:
+        # The time limit covers the whole solve: what building and repairing took is spent.
+        # (A repeatable search stops on its deterministic budget instead.)
+        spent = time.perf_counter() - t0
+        solver.parameters.max_time_in_seconds = max(0.1, pm.request.time_limit_s - spent)
+    # The interleaved search (a seed) aborts the process when stopped from inside the
+    # callback of the hint's solution, found during presolve (CP-SAT 9.15: "solution->size()
+    # == postsolve_mapping.size()"); the watcher thread stops it instead, within 50 ms.
+    in_callback = cancel if pm.request.seed is None else None
+    callback = SolutionProgress(on_progress, OBJECTIVE_SCALE, in_callback, throttle_s)
     done = threading.Event()
     watcher = None
     if cancel is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from shared.planning import PlanRequest, TrainingSchema
 from worker.engine.calendar import Calendar
@@ -21,16 +21,19 @@ def build_model(
     diagnose: bool = False,
     fixed: FixedPast | None = None,
     extend: Callable[[PlanModel], None] | None = None,
+    families: Collection[str] | None = None,
 ) -> PlanModel:
     """`diagnose`: every user-facing family guarded by a literal (see explain.py); `fixed`:
     days already lived (a re-plan); `extend` adds to the model (e.g. penalties) before the
-    objective is set."""
+    objective is set; `families`: only these user-facing families (an explanation's
+    checks; the structural ones are always there)."""
     pm = PlanModel(
         request=request, schema=schema, calendar=calendar, diagnose=diagnose, fixed=fixed
     )
     create_variables(pm)
     for family in FAMILIES:
-        family.build(pm)
+        if families is None or not family.user_facing or family.name in families:
+            family.build(pm)
     if extend is not None:
         extend(pm)
     race_performance_objective(pm)
