@@ -46,13 +46,13 @@ def recovery_week_load(pm: PlanModel, rows: Rows) -> None:
     (see `credit_missed_training`)."""
     pct = round(pm.request.rules.recovery_load_ratio * 100)
     weeks = {w.number: w for w in pm.calendar.weeks}
-    floor = 100 * smallest_week_load(pm)
+    floor = smallest_week_load(pm)
     for week in pm.calendar.weeks:
         prev = weeks.get(week.number - 1)
         if week.is_recovery and prev is not None:
             # Never below the lightest week the rules ask for (a beginner's small base).
             cap = pm.model.new_int_var(0, 100 * 7 * pm.max_day_load, f"recovery_cap_{week.number}")
-            mx = pm.model.add_max_equality(cap, [pct * pm.week_load[prev.number], floor])
+            mx = pm.model.add_max_equality(cap, [pct * pm.week_load[prev.number], 100 * floor])
             pm.recovery_caps.append((cap, prev.number, pct, floor))
             rows.add(100 * pm.week_load[week.number] <= cap)
             pm.recovery_rows.append((mx, prev.number, pct))
