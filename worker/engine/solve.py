@@ -18,7 +18,6 @@ from worker.engine.hint import add_heuristic_hint
 from worker.engine.model import OBJECTIVE_SCALE, PlanModel, build_model
 from worker.engine.parameters import configure
 from worker.engine.progress import ProgressCallback, SolutionProgress, relative_gap
-from worker.engine.repair import REPAIR_SHARE, ensure_feasible_start
 from worker.engine.repeatable import guard_hint
 from worker.engine.validation import schema_for, validate
 
@@ -95,7 +94,7 @@ def search(
     solver = cp_model.CpSolver()
     configure(solver, pm.request)
     if pm.request.seed is None:
-        # The time limit covers the whole solve: what building and repairing took is spent.
+        # The time limit covers the whole solve: what building the model took is spent.
         # (A repeatable search stops on its deterministic budget instead.)
         spent = time.perf_counter() - t0
         solver.parameters.max_time_in_seconds = max(0.1, pm.request.time_limit_s - spent)
@@ -137,8 +136,7 @@ def solve(
     calendar = build_calendar(request, schema)
     t0 = time.perf_counter()
     pm = build_model(request, schema, calendar)
-    start = add_heuristic_hint(pm)
-    ensure_feasible_start(pm, start, request.time_limit_s * REPAIR_SHARE)
+    add_heuristic_hint(pm)
     outcome = search(pm, on_progress, cancel, throttle_s, started=t0)
     base = outcome.fields(request, calendar)
     if outcome.found:
