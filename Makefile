@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser test lint typecheck pytest run bench bench-load bench-determinism bench-explain clean
+.PHONY: install browser test lint typecheck pytest run bench bench-load bench-determinism bench-explain bench-quality clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -45,6 +45,11 @@ bench: $(STAMP)
 # The whole stack on loopback (a few minutes): bench/results/load.md and load.json.
 bench-load: $(STAMP)
 	$(PY) -m bench.bench_load
+
+# Plan quality over 11 runners, coach-grade model against the one before (~4 min):
+# bench/results/quality.md.
+bench-quality: $(STAMP)
+	$(PY) -m bench.bench_quality
 
 # Repeatable (seeded) search against the free portfolio (~3 min): bench/results/determinism.md.
 bench-determinism: $(STAMP)
