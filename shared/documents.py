@@ -170,8 +170,11 @@ class GenerateRequest(BaseModel):
     other_races: list[Race] = Field(default_factory=list, max_length=19, description="B/C races")
     time_limit_s: float | None = Field(default=None, gt=0, description="default: server's")
     gap_limit: float | None = Field(default=None, ge=0, le=1)
-    seed: int = Field(
-        default=0, ge=0, le=2**31 - 1, description="search seed: the same request, the same plan"
+    seed: int | None = Field(
+        default=None,
+        ge=0,
+        le=2**31 - 1,
+        description="search seed: the same request, the same plan (default: the free search)",
     )
     athlete: dict[FieldName, Any] = Field(
         default_factory=dict, max_length=30, description="overrides of the profile"

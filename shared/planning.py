@@ -189,10 +189,10 @@ class PlanRequest(StrictModel):
     gap_limit: float = Field(default=0.005, ge=0, le=1, description="stop at this relative gap")
     workers: int = Field(default=2, ge=1, le=64)
     seed: int | None = Field(
-        default=0,
+        default=None,
         ge=0,
         le=2**31 - 1,
-        description="search seed: the same request gives the same plan; null: not repeatable",
+        description="search seed: the same request gives the same plan (null: the faster free search)",
     )
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)

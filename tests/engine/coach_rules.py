@@ -467,19 +467,25 @@ def _lightest_week(p: _Plan, w: _Week, quality: int) -> float:
 
 
 def _rebuilding(p: _Plan, w: _Week) -> bool:
-    """A re-plan after a gap (3+ planned training days with nothing done in the 14 lived
-    days before the effective date): the weeks starting from 6 days before it to 20 after."""
-    if p.settled_before is None or p.planned is None:
+    """The week a re-plan starts in; and after a gap (3+ planned training days with nothing
+    done in the 14 lived days before the effective date), the weeks starting from 6 days
+    before it to 20 after."""
+    if p.settled_before is None:
         return False
     eff = p.settled_before
+    start, end = p.dates[w.idx[0]], p.dates[w.idx[-1]]
+    if start < eff <= end:  # the week the re-plan starts in
+        return True
+    if p.planned is None:
+        return False
+    planned = p.planned
     missed = sum(
         1
         for i, dt in enumerate(p.dates)
         if eff - timedelta(days=14) <= dt < eff
-        and p.planned.get(dt, 0) > 0
+        and planned.get(dt, 0) > 0
         and sum(e.load for e in p.entries[i]) == 0
     )
-    start = p.dates[w.idx[0]]
     return missed >= 3 and eff - timedelta(days=7) < start < eff + timedelta(days=21)
 
 

@@ -26,8 +26,8 @@ def _from_body(**body: object) -> PlanRequest:
     return build_plan_request(RunnerIn(name="R"), builtin_schema("half"), generate, **LIMITS)
 
 
-def test_the_generate_body_carries_the_seed_default_zero() -> None:
-    assert _from_body().seed == 0
+def test_the_generate_body_carries_the_seed_default_none() -> None:
+    assert _from_body().seed is None
     assert _from_body(seed=42).seed == 42
     with pytest.raises(ValidationError, match="seed"):
         _from_body(seed=-1)
@@ -42,7 +42,7 @@ def _from_flags(*flags: str) -> tuple[PlanRequest | None, list[str]]:
 
 def test_the_cli_seed_flag() -> None:
     request, problems = _from_flags()
-    assert problems == [] and request is not None and request.seed == 0
+    assert problems == [] and request is not None and request.seed is None
     request, problems = _from_flags("--seed", "7")
     assert problems == [] and request is not None and request.seed == 7
     request, problems = _from_flags("--seed", "-3")
@@ -55,7 +55,11 @@ def test_the_task_time_limit_covers_the_wall_backstop() -> None:
     killed before the solver's own backstop stops it."""
     settings = Settings(solver_max_time_limit_s=100.0)
     request = PlanRequest.model_validate(
-        {"races": [{"date": date(2030, 4, 14), "distance": "half"}], "time_limit_s": 100.0}
+        {
+            "races": [{"date": date(2030, 4, 14), "distance": "half"}],
+            "time_limit_s": 100.0,
+            "seed": 0,
+        }
     )
     assert request.wall_limit_s == 100.0 * WALL_BACKSTOP
     assert settings.task_soft_time_limit_s > request.wall_limit_s

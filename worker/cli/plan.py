@@ -131,7 +131,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--gap-limit", type=float, metavar="G", help="stop at this relative gap")
     p.add_argument("--workers", type=int, metavar="N", help="CP-SAT search workers")
     p.add_argument(
-        "--seed", type=int, metavar="N", help="search seed (default 0): same request, same plan"
+        "--seed",
+        type=int,
+        metavar="N",
+        help="search seed: the same request gives the same plan (default: the free search)",
     )
     p.add_argument("--format", choices=list(PLAN_FORMATS), default="table")
     p.add_argument("--out", type=Path, metavar="FILE", help="write here instead of stdout")

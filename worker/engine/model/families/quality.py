@@ -41,9 +41,11 @@ def comeback(pm: PlanModel, week: Week) -> bool:
     the effective date rebuild (the acute:chronic ratio paces them) without a quality
     minimum."""
     fixed = pm.fixed
-    if fixed is None or not fixed.missed_training():
+    if fixed is None:
         return False
-    return fixed.until - 7 < week.days[0] < fixed.until + COMEBACK_DAYS
+    if week.days[0] < fixed.until <= week.days[-1]:
+        return True  # the week the re-plan starts in: its lived days already spent it
+    return fixed.missed_training() and fixed.until - 7 < week.days[0] < fixed.until + COMEBACK_DAYS
 
 
 def load_allowance(pm: PlanModel, week: Week) -> float:
