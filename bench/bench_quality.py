@@ -82,14 +82,14 @@ PROFILES: dict[str, PlanRequest] = {
         availability_min=[60, 60, 0, 60, 45, None, 150],
         races=[Race(date=RACE - timedelta(weeks=6), distance="half", priority="B")],
     ),
-    "half 14 w, 6 h, 2 rest, a week away": _request(
+    "half 14 w, 6 h, 2 rest, 3 days away": _request(
         "half",
         14,
         ctl=35,
         atl=35,
         weekly_hours=6,
         rest_days=2,
-        unavailable_dates=[RACE - timedelta(days=50 + k) for k in range(7)],
+        unavailable_dates=[RACE - timedelta(days=50 + k) for k in range(3)],
     ),
 }
 
@@ -215,7 +215,10 @@ def render(rows: list[Row], meta: dict[str, Any]) -> str:
         "",
         f"Measured {meta['date']} on {meta['machine']}, load average {meta['load_before']} before"
         f" and {meta['load_after']} after; {meta['time_limit_s']:g} s per solve, 2 workers,"
-        " repeatable search (seed 0). `python -m bench.bench_quality`.",
+        " the default free search. `python -m bench.bench_quality`. Taper run-day ratio: run"
+        " days in the last 14 days over the 14 before (blocked days not counted); long run"
+        " peak: the week it is first reached; quality days: mean over the full weeks of"
+        " each phase, recovery weeks included.",
         "",
         head,
         "|" + "---|" * 14,
