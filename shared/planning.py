@@ -161,7 +161,6 @@ class PlanRules(StrictModel):
     max_week_load_growth: float = Field(default=1.10, ge=1, le=3)
     first_week_load_ratio: float = Field(default=1.15, gt=0, le=5)
     max_acwr: float = Field(default=1.3, ge=1, le=5)
-    monotony_weight: float = Field(default=0.02, ge=0, description="objective: per load unit")
 
     @model_validator(mode="after")
     def _peak_window(self) -> PlanRules:
