@@ -4,6 +4,7 @@ dates against the version it started from."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import timedelta
 from typing import Any
@@ -24,7 +25,7 @@ from tests.service.stack import Stack
 def succeeded(api: httpx.Client, job_id: str) -> tuple[dict[str, Any], list[Any]]:
     """The finished job and its events (the stream ends after the terminal one)."""
     events = events_until_terminal(api, job_id)
-    assert events[-1].event == "succeeded", events[-1].data
+    assert events[-1].event == "succeeded", json.dumps(events[-1].data, default=str)
     return api.get(f"/jobs/{job_id}").json(), events
 
 

@@ -7,6 +7,7 @@ checker with the request its job stored, changed days recounted from the two ver
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
@@ -128,7 +129,7 @@ def test_activities_crud_idempotency_fitness_and_isolation(api: httpx.Client, st
 
 def wait(api: httpx.Client, job_id: str) -> list[Any]:
     events = events_until_terminal(api, job_id)
-    assert events[-1].event == "succeeded", events[-1].data
+    assert events[-1].event == "succeeded", json.dumps(events[-1].data, default=str)
     return events
 
 

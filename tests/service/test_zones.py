@@ -5,6 +5,7 @@ zones on the plan, and the markers rating activities."""
 from __future__ import annotations
 
 import itertools
+import json
 import math
 from datetime import date
 from typing import Any
@@ -155,7 +156,7 @@ def test_markers_rate_activities(api: httpx.Client) -> None:
 def test_the_plan_shows_the_runners_zones(api: httpx.Client) -> None:
     runner_id = create_runner(api, markers={"threshold_pace_s_per_km": 270})
     events = events_until_terminal(api, generate(api, runner_id, short_plan()))
-    assert events[-1].event == "succeeded", events[-1].data
+    assert events[-1].event == "succeeded", json.dumps(events[-1].data, default=str)
     plan = api.get(f"/training-plans/{events[-1].data['plan_id']}").json()
     assert plan["zones"] == {
         k: v for k, v in api.get(f"/runners/{runner_id}/zones").json().items()
