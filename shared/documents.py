@@ -22,6 +22,7 @@ from shared.planning import (
     SolveStatus,
     TrainingSchema,
 )
+from shared.steps import PlanStep
 from shared.zones import Zones
 
 JobState = Literal["queued", "running", "succeeded", "failed", "cancelled"]
@@ -263,6 +264,7 @@ class PlanDayDocument(BaseModel):
     ctl: float
     atl: float
     tsb: float
+    steps: list[PlanStep] = Field(default_factory=list, description="the session as steps")
     created_at: datetime
 
 

@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
 
+from shared.steps import PlanStep
+
 Distance = Literal["5k", "10k", "half", "marathon"]
 Intensity = Literal["rest", "easy", "moderate", "hard", "race", "strength"]
 Phase = Literal["base", "build", "peak", "taper", "race"]
@@ -238,6 +240,9 @@ class PlanDay(BaseModel):
     ctl: float = Field(description="fitness at the end of the day")
     atl: float = Field(description="fatigue at the end of the day")
     tsb: float = Field(description="form on the morning of the day: CTL - ATL of the day before")
+    steps: list[PlanStep] = Field(
+        default_factory=list, description="the session as structured steps (shared/steps.py)"
+    )
 
 
 class SolveProgress(BaseModel):
