@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser test lint typecheck pytest run bench bench-load bench-determinism bench-explain bench-quality clean
+.PHONY: install browser test lint typecheck pytest run bench bench-load bench-determinism bench-explain bench-quality bench-peer clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -58,6 +58,10 @@ bench-determinism: $(STAMP)
 # Infeasible requests, explanation included (~10 s): bench/results/explain-current.md.
 bench-explain: $(STAMP)
 	$(PY) -m bench.bench_explain
+
+# The plan model by CP-SAT and by HiGHS, same MIP, same run (~8 min): bench/results/peer.md.
+bench-peer: $(STAMP)
+	$(PY) -m bench.bench_peer
 
 clean:
 	rm -rf $(VENV) .data .mypy_cache .pytest_cache .ruff_cache
