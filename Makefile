@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser test lint typecheck pytest run bench bench-load bench-determinism bench-explain bench-quality bench-peer clean
+.PHONY: install browser test lint typecheck pytest run bench bench-load bench-determinism bench-explain bench-quality bench-peer bench-scaling clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -62,6 +62,10 @@ bench-explain: $(STAMP)
 # The plan model by CP-SAT and by HiGHS, same MIP, same run (~8 min): bench/results/peer.md.
 bench-peer: $(STAMP)
 	$(PY) -m bench.bench_peer
+
+# The stack's throughput with 1 and 2 worker processes (~6 min): bench/results/scaling.md.
+bench-scaling: $(STAMP)
+	$(PY) -m bench.bench_scaling
 
 clean:
 	rm -rf $(VENV) .data .mypy_cache .pytest_cache .ruff_cache
