@@ -38,6 +38,7 @@ from fit_tool.profile.profile_type import (
 from shared.exports.workouts import (
     Reference,
     serial_number,
+    session_sport,
     step_notes,
     workout_name,
     workout_steps,
@@ -182,7 +183,7 @@ def render_fit(
     steps = step_messages(day)
     workout = WorkoutMessage()
     workout.workout_name = workout_name(day)[:NAME_SIZE]
-    workout.sport = fit_sport(day.sport)
+    workout.sport = fit_sport(session_sport(day))
     workout.num_valid_steps = len(steps)
 
     builder = FitFileBuilder(auto_define=True, min_string_size=NAME_SIZE)

@@ -36,9 +36,19 @@ class Reference:
     def of(cls, markers: Markers | None) -> Reference:
         if markers is None:
             return cls()
-        vdot = markers.zones().vdot
+        return cls.from_numbers(markers.zones().vdot, markers.ftp_w)
+
+    @classmethod
+    def from_numbers(cls, vdot: float | None, ftp_w: float | None) -> Reference:
+        """From Daniels' VDOT (its 5 km race pace) and the FTP, either unknown."""
         five_k = predicted_time_s(vdot, FIVE_K_M) / (FIVE_K_M / 1000) if vdot else None
-        return cls(ftp_w=markers.ftp_w, five_k_s_per_km=five_k)
+        return cls(ftp_w=ftp_w, five_k_s_per_km=five_k)
+
+
+def session_sport(day: PlanDay) -> str:
+    """The sport a device should file the session under: a strength session of a run
+    catalogue is strength, not a run."""
+    return "strength" if day.intensity == "strength" else day.sport
 
 
 def workout_steps(day: PlanDay) -> list[Step | RepeatStep]:

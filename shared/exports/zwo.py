@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from shared.exports.workouts import (
     WORKOUT_AUTHOR,
     Reference,
+    session_sport,
     step_notes,
     workout_name,
     workout_steps,
@@ -73,8 +74,9 @@ DEFAULT_SPEED = {"bike": 30 / 3.6, "run": 1000 / 360}
 
 
 def zwo_refusal(day: PlanDay) -> str | None:
-    if day.sport not in ZWO_SPORTS:
-        return f"Zwift workouts are runs and rides; this session is {day.sport}"
+    sport = session_sport(day)
+    if sport not in ZWO_SPORTS:
+        return f"Zwift workouts are runs and rides; this session is {sport}"
     return None
 
 

@@ -32,8 +32,9 @@ def test_a_plan_zips_to_one_file_per_session(fmt: WorkoutFormat, handmade_plan: 
         names = archive.namelist()
         contents = {n: archive.read(n) for n in names}
     sessions = [d for d in handmade_plan.days if is_session(d)]
-    if fmt.name == "zwo":  # Zwift has runs and rides only
-        sessions = [d for d in sessions if d.sport in ("run", "bike")]
+    if fmt.name == "zwo":  # Zwift has runs and rides only: not the strength sessions
+        sessions = [d for d in sessions if d.sport in ("run", "bike") and d.intensity != "strength"]
+        assert len(sessions) < sum(1 for d in handmade_plan.days if is_session(d))
     assert names == [file_name(d, fmt.extension) for d in sessions]
     assert len(set(names)) == len(names)  # the double day's two sessions: two slots
     assert "2027-03-04-1-EASY30." + fmt.extension in names
@@ -43,6 +44,8 @@ def test_a_plan_zips_to_one_file_per_session(fmt: WorkoutFormat, handmade_plan: 
         if fmt.name == "fit":
             fit = read_fit(content)
             assert fit.workout["wkt_name"][0] == f"{day.session_code} {day.session_type}"
+            sport = "training" if day.intensity == "strength" else "running"
+            assert fit.workout["sport"][0] == sport
             assert fit.steps[0]["duration_time"][0] == day.duration_min * 60
         else:
             zwo = read_zwo(content)
@@ -53,9 +56,11 @@ def test_a_plan_zips_to_one_file_per_session(fmt: WorkoutFormat, handmade_plan: 
 
 def test_zwo_leaves_out_what_zwift_cannot_hold(handmade_plan: PlanResult) -> None:
     strength = next(d for d in handmade_plan.days if d.session_code == "STR")
-    strength = strength.model_copy(update={"sport": "strength"})
+    assert strength.sport == "run"  # a strength session of a run catalogue
     zwo = WORKOUT_FORMATS["zwo"]
     assert zwo.refusal(strength) == "Zwift workouts are runs and rides; this session is strength"
+    swim = strength.model_copy(update={"sport": "swim", "intensity": "easy"})
+    assert zwo.refusal(swim) == "Zwift workouts are runs and rides; this session is swim"
     assert zwo.sessions([strength]) == []
     assert WORKOUT_FORMATS["fit"].sessions([strength]) == [strength]
 
