@@ -81,8 +81,8 @@ def _session(days: list[PlanDay], on: date, slot: int | None, fmt: WorkoutFormat
     """The session of `on` (its first slot unless `slot`); a 404 in words when there is none."""
     of_date = [d for d in days if d.date == on]
     if not of_date:
-        first, last = days[0].date, days[-1].date
-        raise ApiError(404, f"the plan has no day {on} (it runs from {first} to {last})")
+        span = f" (it runs from {days[0].date} to {days[-1].date})" if days else ""
+        raise ApiError(404, f"the plan has no day {on}{span}")
     chosen = of_date[0] if slot is None else next((d for d in of_date if d.slot == slot), None)
     if chosen is None:
         slots = ", ".join(str(d.slot) for d in of_date)

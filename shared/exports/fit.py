@@ -49,7 +49,8 @@ from shared.steps import HrTarget, PaceTarget, PowerTarget, RepeatStep, RpeTarge
 # FIT's offsets of absolute values in the custom target fields (below them: percentages).
 HR_OFFSET_BPM = 100
 POWER_OFFSET_W = 1000
-# Longest strings written (FIT strings are fixed-size per definition); longer ones are cut.
+# Longest strings written, in UTF-8 bytes with the closing NUL (a FIT field holds at most 255
+# bytes); longer ones are cut at a character boundary.
 NAME_SIZE = 40
 NOTES_SIZE = 200
 
@@ -93,6 +94,11 @@ RPE_WORDS = {
 
 def fit_sport(sport: str) -> Sport:
     return SPORTS.get(sport, Sport.GENERIC)
+
+
+def fit_text(text: str, size: int) -> str:
+    """`text` cut to fit `size` bytes of UTF-8 with the closing NUL."""
+    return text.encode("utf-8")[: size - 1].decode("utf-8", errors="ignore")
 
 
 def speed_m_per_s(pace_s_per_km: float) -> float:
@@ -142,7 +148,7 @@ def _step(index: int, step: Step, notes: str | None) -> WorkoutStepMessage:
     effort = _target(message, step)
     text = "; ".join(t for t in (effort, notes) if t)
     if text:
-        message.notes = text[:NOTES_SIZE]
+        message.notes = fit_text(text, NOTES_SIZE)
     return message
 
 
@@ -182,7 +188,7 @@ def render_fit(
 
     steps = step_messages(day)
     workout = WorkoutMessage()
-    workout.workout_name = workout_name(day)[:NAME_SIZE]
+    workout.workout_name = fit_text(workout_name(day), NAME_SIZE)
     workout.sport = fit_sport(session_sport(day))
     workout.num_valid_steps = len(steps)
 

@@ -60,7 +60,8 @@ def test_every_session_fit_decodes_to_its_steps(api: httpx.Client, plan: dict[st
         assert f'filename="{_name(day, "fit")}"' in response.headers["content-disposition"]
         fit = read_fit(response.content)
         assert fit.file_id["type"][0] == "workout"
-        assert fit.workout["wkt_name"][0] == f"{day.session_code} {day.session_type}"[:40]
+        name = f"{day.session_code} {day.session_type}".encode()[:39]  # 40 bytes with NUL
+        assert fit.workout["wkt_name"][0] == name.decode(errors="ignore")
         assert fit.workout["num_valid_steps"][0] == len(fit.steps)
         assert [fit_step_facts(m) for m in fit.steps] == expected_fit_steps(day)
 

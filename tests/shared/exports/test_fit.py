@@ -92,3 +92,19 @@ def test_a_long_repeat_block_points_back_to_its_first_step() -> None:
         "back_to": 1,
         "count": 12,
     }
+
+
+def test_long_text_is_cut_at_a_character_boundary() -> None:
+    """FIT strings are at most 255 bytes: a long definition with curly quotes (3 bytes each
+    in UTF-8) is cut to 199 bytes that still decode, and the name to 39."""
+    definition = "Long run at easy pace — “negative split” the last 20′. " * 8
+    day = workout_day([]).model_copy(
+        update={"session_definition": definition, "session_type": "Long run “easy” " * 5}
+    )
+    fit = read_fit(render_fit(day))
+    notes = fit.steps[0]["notes"][0]
+    assert definition.startswith(notes) and len(notes.encode()) <= 199
+    assert len(notes) > 150  # cut near the limit, not emptied
+    name = fit.workout["wkt_name"][0]
+    assert f"{day.session_code} {day.session_type}".startswith(name)
+    assert 36 <= len(name.encode()) <= 39
