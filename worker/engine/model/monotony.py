@@ -40,7 +40,9 @@ def monotony_penalty(pm: PlanModel) -> None:
             m.add_abs_equality(spread, 7 * pm.load[d] - w_load)
             spreads.append(spread)
         shortfall = m.new_int_var(0, 7 * top, f"monotony_{week.number}")
-        m.add(shortfall >= 7 * w_load - 2 * total(spreads))
+        # Exactly the shortfall (not only a bound on it): every solution's objective, not only
+        # the optimum's, is the performance minus the penalty its days deserve.
+        m.add_max_equality(shortfall, [0, 7 * w_load - 2 * total(spreads)])
         pm.penalties.append((coefficient, shortfall))
         pm.monotony_terms.append((week.days, spreads, shortfall))
 
