@@ -195,6 +195,13 @@ class PlanRules(StrictModel):
     ctl_tau_days: float = Field(default=42.0, gt=1, le=120)
     atl_tau_days: float = Field(default=7.0, gt=1, le=60)
     long_run_day_penalty: float = Field(default=0.3, ge=0, description="per long run moved")
+    monotony_weight: float = Field(
+        default=0.02,
+        ge=0,
+        le=1,
+        description="objective: per daily load point a week's mean/2 exceeds its mean absolute "
+        "deviation (Foster monotony above 2); 0: off",
+    )
     # Coach-grade families (docs/COACH_RULES.md).
     max_days_off: int = Field(default=2, ge=1, le=14, description="consecutive open days")
     taper_run_days_ratio: float = Field(default=0.8, ge=0, le=1.5)
