@@ -152,3 +152,25 @@ def test_custom_schema_steps_are_derived_or_refused(api: httpx.Client) -> None:
     bad_zone = {**SESSION, "steps": [{"type": "active", "zone": "warp", "duration_s": 60}]}
     refused = api.post("/training-plan-schemas", json=schema_body(bad_zone))
     assert refused.status_code == 422 and "zone" in refused.json()["detail"]
+
+
+def test_logged_activities_are_classed_by_the_runners_zones(api: httpx.Client) -> None:
+    runner_id = create_runner(api, markers={"race_result": {"distance_m": 10000, "time_s": 2700}})
+    v = vdot(10000, 2700)
+    threshold_slow, steady_slow = pace_at(0.87 * v), pace_at(0.72 * v)
+    for n, (pace, expected) in enumerate(
+        [(threshold_slow - 2, "hard"), (threshold_slow + 10, "moderate"), (steady_slow + 5, "easy")]
+    ):
+        response = api.post(
+            f"/runners/{runner_id}/activities",
+            json={
+                "activity_id": f"run-{n}",
+                "date": str(next_monday() - timedelta(days=3 + n)),
+                "duration_min": 50,
+                "avg_pace_s_per_km": pace,
+            },
+        )
+        assert response.status_code == 201, response.text
+        assert response.json()["intensity"] == expected, pace
+    # The moderate one at IF = T pace / pace above 0.87: its load alone would say hard.
+    assert pace_at(0.88 * v) / (threshold_slow + 10) > 0.87
