@@ -5,6 +5,7 @@ threshold step, pace targets on every run, and the steps add up to the day's min
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 
 import pytest
 
@@ -109,3 +110,43 @@ def test_without_markers_effort_words_and_how_to_get_paces() -> None:
         assert day.session_definition.endswith(
             "Add a race result or threshold pace for your paces."
         )
+
+
+def test_a_replan_keeps_done_steps_and_drops_missed_ones(plan: PlanResult) -> None:
+    """Done as planned: the planned steps stay; missed (nothing logged): a rest day without
+    steps; the days solved again: steps in the same paces."""
+    from shared.replanning import DoneActivity, ReplanRequest
+    from worker.engine.replan import replan
+
+    request = request_for("10k", 8, markers=TEN_K_45)
+    effective = plan.start + timedelta(days=24)
+    lived = [d for d in plan.days if d.date < effective and d.steps and d.slot == 0]
+    missed = lived[-1].date
+    done = [
+        DoneActivity(
+            date=d.date,
+            duration_min=d.duration_min,
+            load=d.load,
+            session_code=d.session_code,
+        )
+        for d in plan.days
+        if d.date < effective and d.load > 0 and d.date != missed and d.intensity != "strength"
+    ]
+    result = replan(
+        ReplanRequest(request=request, previous=plan.days, effective=effective, done=done)
+    )
+    assert result.status in ("OPTIMAL", "FEASIBLE")
+    before = {(d.date, d.slot): d for d in plan.days}
+    for day in result.days:
+        if day.date == missed:
+            assert day.load == 0 and day.steps == []
+        elif day.date < effective and day.slot == 0 and day.load > 0:
+            assert day.steps == before[(day.date, 0)].steps
+    threshold = {
+        s.target.model_dump_json()
+        for d in result.days
+        if d.date >= effective and d.session_code in threshold_codes()
+        for s in flatten(d.steps)
+        if s.type == "active"
+    }
+    assert len(threshold) <= 1  # one threshold band, the runner's
