@@ -146,7 +146,8 @@ def test_b_race_fits_weekday_availability_and_weekly_long_runs(weeks_out: int) -
 
 def test_fitness_floor_on_race_day_is_met() -> None:
     request = PlanRequest(
-        races=[Race(date=RACE, distance="half", fitness_floor=50)],
+        # Above the 45-47 this plan reaches unconstrained, below the 50 at 8 hours' ceiling.
+        races=[Race(date=RACE, distance="half", fitness_floor=48)],
         start=RACE - timedelta(days=RACE.weekday()) - timedelta(weeks=11),
         time_limit_s=4,
         gap_limit=0.02,
@@ -154,4 +155,4 @@ def test_fitness_floor_on_race_day_is_met() -> None:
     result = solve(request)
     assert result.status in ("OPTIMAL", "FEASIBLE")
     day_before = next(d for d in result.days if d.date == RACE - timedelta(days=1))
-    assert day_before.ctl >= 50 - 0.01
+    assert day_before.ctl >= 48 - 0.01

@@ -30,7 +30,8 @@ from shared.exports.summary import is_session, summary_line
 from shared.exports.table import WEEKDAYS
 from shared.exports.workouts import Reference, file_name, zip_workouts
 from shared.planning import DISTANCES, PlanRequest, PlanResult, SolveProgress
-from worker.cli.markers import add_marker_flags, render_with_zones, zones_or_problems
+from shared.zones import Zones
+from worker.cli.markers import add_marker_flags, markers_or_problems, render_with_zones
 from worker.cli.progress_bar import ProgressBar
 
 R = TypeVar("R")
@@ -372,13 +373,16 @@ def run(args: argparse.Namespace) -> int:
     if request.goal.date < today:
         problems.append(f"The race date {request.goal.date} is in the past (today is {today}).")
     problems += chart_problems(args)
-    zones, marker_problems = zones_or_problems(args)
+    markers, marker_problems = markers_or_problems(args)
     problems += marker_problems
     out_problem = workout_out_problem(args)
     if out_problem is not None:
         args.usage_error(out_problem)  # exits 2, with the usage
     if problems:
         return _fail("invalid request", problems)
+    # The sessions come out in the athlete's numbers (worker/engine/day_steps.py).
+    request = request.model_copy(update={"markers": markers})
+    zones = markers.zones() if markers is not None else Zones()
 
     def work(
         on_progress: Callable[[SolveProgress], None] | None, cancel: threading.Event
