@@ -168,3 +168,23 @@ def test_workouts_need_the_api_key(stack: Stack, plan: dict[str, Any]) -> None:
     with httpx.Client(base_url=stack.base_url, timeout=30) as anonymous:
         for url in (_url(plan, day, "fit"), f"/training-plans/{plan['plan_id']}/workouts.zip"):
             assert anonymous.get(url).status_code == 401
+
+
+def test_a_strength_session_is_a_fit_workout_but_no_zwift_one(api: httpx.Client) -> None:
+    # The 10k catalogue has a strength session a week in its base phase.
+    runner_id = create_runner(api, markers=MARKERS)
+    last = events_until_terminal(
+        api, generate(api, runner_id, short_plan(4, schema_id="builtin-10k"))
+    )[-1]
+    assert last.event == "succeeded", last.data
+    plan = api.get(f"/training-plans/{last.data['plan_id']}").json()
+    strength = next(d for d in _sessions(plan) if d.intensity == "strength")
+    fit = api.get(_url(plan, strength, "fit"))
+    assert fit.status_code == 200, fit.text
+    assert read_fit(fit.content).workout["sport"][0] == "training"
+    zwo = api.get(_url(plan, strength, "zwo"))
+    assert zwo.status_code == 404
+    assert zwo.json()["detail"] == (
+        f"no ZWO workout for {strength.date}: Zwift workouts are runs and rides; "
+        "this session is strength"
+    )
