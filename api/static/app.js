@@ -22,6 +22,7 @@
       if (value === undefined || value === null || value === false) continue;
       if (name === "class") node.className = value;
       else if (name === "text") node.textContent = value;
+      else if (name.startsWith("on") && typeof value === "function") node.addEventListener(name.slice(2), value);
       else node.setAttribute(name, value === true ? "" : String(value));
     }
     for (const child of children) {
