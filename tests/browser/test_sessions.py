@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 from typing import Any
 
 import fitdecode
@@ -19,7 +20,7 @@ from tests.service.stack import Stack
 
 
 def pace(s_per_km: float) -> str:
-    whole = round(s_per_km)
+    whole = math.floor(s_per_km + 0.5)  # halves up, as the page rounds
     return f"{whole // 60}:{whole % 60:02d}"
 
 
@@ -86,8 +87,13 @@ def test_a_session_opens_to_its_steps_and_its_fit_file_downloads(
     race_result = {"distance_m": 10000, "time_s": 45 * 60}
     runner = api.post(
         "/runners",
-        json={"name": "Pace Runner", "ctl": 40, "atl": 40, "weekly_hours": 6,
-              "markers": {"race_result": race_result}},
+        json={
+            "name": "Pace Runner",
+            "ctl": 40,
+            "atl": 40,
+            "weekly_hours": 6,
+            "markers": {"race_result": race_result},
+        },
     )
     assert runner.status_code == 201, runner.text
     job_id = generate(api, runner.json()["id"], short_plan(6, schema_id="builtin-10k"))
@@ -96,7 +102,8 @@ def test_a_session_opens_to_its_steps_and_its_fit_file_downloads(
     plan = api.get(f"/training-plans/{done.data['plan_id']}").json()
     # A session with a repeat and pace targets: intervals or threshold work.
     day = next(
-        d for d in plan["days"]
+        d
+        for d in plan["days"]
         if any(s["type"] == "repeat" for s in d["steps"])
         and any((s.get("target") or {}).get("kind") == "pace" for s in flat_steps(d["steps"]))
     )
@@ -107,7 +114,9 @@ def test_a_session_opens_to_its_steps_and_its_fit_file_downloads(
         ".closest('section.week').querySelector('.week-head[aria-expanded=false]')?.click()",
         day["date"],
     )
-    session = page.locator(f"#tp-calendar .day[data-date='{day['date']}'] .session").nth(day["slot"])
+    session = page.locator(f"#tp-calendar .day[data-date='{day['date']}'] .session").nth(
+        day["slot"]
+    )
     session.click()
     items = session.locator("ol.steps > li")
     assert items.count() == len(day["steps"])
@@ -119,8 +128,11 @@ def test_a_session_opens_to_its_steps_and_its_fit_file_downloads(
 
     with page.expect_download() as download:
         session.locator("a[data-file=fit]").click()
-    assert download.value.suggested_filename == f"{day['date']}-{day['slot']}-{day['session_code']}.fit"
-    data = open(download.value.path(), "rb").read()
+    assert (
+        download.value.suggested_filename
+        == f"{day['date']}-{day['slot']}-{day['session_code']}.fit"
+    )
+    data = download.value.path().read_bytes()
     steps = []
     with fitdecode.FitReader(io.BytesIO(data)) as reader:
         for frame in reader:
