@@ -1456,8 +1456,11 @@
     const rows = [];
     const range = (k, text) => rows.push(el("tr", {}, el("th", { scope: "row", text: k }), el("td", { text })));
     if (zones.paces) for (const [key, [fast, slow]] of Object.entries(zones.paces)) range(ZONE_NAMES[key] || key, `${paceText(fast)}–${paceText(slow)} per km`);
-    if (zones.hr) for (const [key, [lo, hi]] of Object.entries(zones.hr)) range(`Heart rate ${key.toUpperCase()}`, hi === null ? `from ${lo} bpm` : `${lo}–${hi} bpm`);
-    if (zones.power) for (const [key, [lo, hi]] of Object.entries(zones.power)) range(`Power ${key.toUpperCase()}`, hi === null ? `from ${lo} W` : `${lo}–${hi} W`);
+    // A zone open at one end (Z1 from nothing, the top one without a max): "up to", "from".
+    const bounds = (lo, hi, unit) => (lo === null ? `up to ${hi} ${unit}` : hi === null ? `from ${lo} ${unit}` : `${lo}–${hi} ${unit}`);
+    const zoneName = (key) => key.replace(/^z/, "Z");
+    if (zones.hr) for (const [key, [lo, hi]] of Object.entries(zones.hr)) range(`Heart rate ${zoneName(key)}`, bounds(lo, hi, "bpm"));
+    if (zones.power) for (const [key, [lo, hi]] of Object.entries(zones.power)) range(`Power ${zoneName(key)}`, bounds(lo, hi, "W"));
     const body = $("tp-zones-body");
     if (rows.length) {
       body.replaceChildren(

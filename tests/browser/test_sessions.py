@@ -54,6 +54,8 @@ def test_threshold_pace_reaches_the_runner_and_the_zones_panel(
     assert abs(fast - 275) < 10 and fast <= 275 <= slow + 1  # the pace given is threshold pace
     low, high = zones["hr"]["z2"]
     assert rows["Heart rate Z2"] == f"{low}–{high} bpm"
+    low, high = zones["hr"]["z1"]
+    assert rows["Heart rate Z1"] == (f"up to {high} bpm" if low is None else f"{low}–{high} bpm")
     # A reload brings the markers back into the form.
     page.reload()
     page.wait_for_selector("#tp-chart svg")
