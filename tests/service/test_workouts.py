@@ -163,11 +163,18 @@ def test_bad_requests_are_422s_in_words(api: httpx.Client, plan: dict[str, Any])
         assert "Traceback" not in response.text
 
 
-def test_workouts_need_the_api_key(stack: Stack, plan: dict[str, Any]) -> None:
+def test_workouts_need_the_api_key_of_the_plans_tenant(stack: Stack, plan: dict[str, Any]) -> None:
     day = _sessions(plan)[0]
+    urls = (_url(plan, day, "fit"), f"/training-plans/{plan['plan_id']}/workouts.zip")
     with httpx.Client(base_url=stack.base_url, timeout=30) as anonymous:
-        for url in (_url(plan, day, "fit"), f"/training-plans/{plan['plan_id']}/workouts.zip"):
+        for url in urls:
             assert anonymous.get(url).status_code == 401
+    other = {"X-API-Key": stack.new_api_key("another-club")}
+    with httpx.Client(base_url=stack.base_url, timeout=30, headers=other) as stranger:
+        for url in urls:
+            response = stranger.get(url)
+            assert response.status_code == 404, response.text  # not even that it exists
+            assert "not found" in response.json()["detail"]
 
 
 def test_a_strength_session_is_a_fit_workout_but_no_zwift_one(api: httpx.Client) -> None:
