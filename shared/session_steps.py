@@ -4,11 +4,12 @@ A template step names a *zone* (easy, threshold, interval, ...) instead of numbe
 athlete's paces, heart rates or watts replace it when a plan is laid out
 (`shared.resolve_steps`). Each zone has an intensity factor, so a session's minutes and load
 follow from its steps: load = sum over the steps run of hours x 100 x IF^2 (TSS-like: an
-hour at threshold is 100), and an RPE, the target where no marker is known. From steady up,
-IF is about threshold pace / the zone's pace (as a logged run's IF is, `shared.replanning`):
-marathon 0.94, half 0.97, threshold 1.0, 10 km 1.02, 5 km 1.06, interval 1.10, repetition
-1.17. Easy running is 0.72 (recovery 0.65); a long run's easy miles 0.75, the drift of
-heart rate and fatigue over two hours.
+hour at threshold is 100), and an RPE, the target where no marker is known. From marathon
+pace up, IF is threshold pace / the zone's pace at the reference runner (as a logged run's IF
+is, `shared.replanning`): marathon 0.94, half 0.97, threshold 1.0, 10 km 1.02, 5 km 1.06,
+interval 1.10, repetition and strides 1.17; hard uphill 1.15. Below, heart rate says more
+than pace: easy 0.72, recovery 0.65, steady 0.85; a long run's easy miles 0.75, the drift
+of heart rate and fatigue over two hours.
 
 A step may be a distance (5 x 1000 m): its minutes in the template are those of a reference
 runner (VDOT `REFERENCE_VDOT`, a 45-minute 10 km) at the middle of the zone's pace band.
