@@ -8,6 +8,7 @@ Used by the renderer tests, the CLI tests and the service tests over HTTP.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from xml.dom import minidom
@@ -58,6 +59,8 @@ def expected_fit_steps(day: PlanDay) -> list[dict[str, Any]]:
     """What each workout_step message must hold, from the FIT profile's units: time in ms,
     distance in cm, speed in mm/s (slow end low), HR bpm + 100, power W + 1000."""
     steps = day.steps or [Step(type="active", duration_s=max(day.duration_min, 1) * 60)]
+    # Without steps, the definition goes along as notes (at most 199 bytes: FIT strings).
+    notes = None if day.steps else day.session_definition.encode()[:199].decode(errors="ignore")
     out: list[dict[str, Any]] = []
 
     def one(step: Step) -> None:
@@ -89,7 +92,9 @@ def expected_fit_steps(day: PlanDay) -> list[dict[str, Any]]:
         else:
             want |= {"target_type": "open"}
             if isinstance(target, RpeTarget):
-                want["notes_start"] = f"RPE {target.value}/10"
+                want["rpe"] = target.value
+        if notes:
+            want["notes"] = notes
         out.append(want)
 
     for step in steps:
@@ -130,8 +135,12 @@ def fit_step_facts(message: dict[str, Any]) -> dict[str, Any]:
     if kind is not None:
         facts["low_raw"] = raw[f"custom_target_{kind}_low"]
         facts["high_raw"] = raw[f"custom_target_{kind}_high"]
-    elif "RPE" in str(value.get("notes", "")):
-        facts["notes_start"] = str(value["notes"]).split(",")[0]
+    notes = str(value.get("notes", ""))
+    rpe = re.match(r"RPE (\d+)/10\b", notes)
+    if rpe:
+        facts["rpe"] = int(rpe.group(1))
+    elif notes:
+        facts["notes"] = notes
     return facts
 
 

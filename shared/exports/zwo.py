@@ -206,7 +206,8 @@ class _Writer:
             el.set("OnPower", _fraction(on.middle))
             el.set("OffPower", _fraction(off.middle))
             self._common(el)
-            self._message(el, "; ".join(t for t in (on.message, off.message) if t) or None)
+            parts = (f"{when} {m}" for when, m in (("on", on.message), ("off", off.message)) if m)
+            self._message(el, ", ".join(parts) or None)
             return
         for _ in range(repeat.count):
             for step in inner:

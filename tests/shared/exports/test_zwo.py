@@ -34,6 +34,7 @@ def test_a_threshold_run_is_warmup_intervals_cooldown_at_fractions_of_5k_speed()
     assert zwo.name == "2027-03-02 T3 Threshold intervals"
     assert zwo.description.startswith("15 min easy")
     (warmup, w), (intervals, i), (cooldown, c) = ((t, a) for t, a, _ in zwo.elements)
+    assert zwo.elements[1][2] == ["on 4:31-4:40/km, off 5:38-6:12/km"]  # the runner's paces
     assert (warmup, intervals, cooldown) == ("Warmup", "IntervalsT", "Cooldown")
     easy = (FIVE_K / EASY.high_s_per_km, FIVE_K / EASY.low_s_per_km)  # slow, fast
     threshold = (FIVE_K / THRESHOLD.high_s_per_km, FIVE_K / THRESHOLD.low_s_per_km)
