@@ -146,12 +146,12 @@ def _common_sessions(distance: Distance) -> list[SessionTemplate]:
         ),
         _session(
             "SHAKEOUT20",
-            "Shake-out run",
+            "Short run with strides",
             "run",
             "easy",
             ALL,
             [work("recovery", 15), reps(4, work("strides", 1 / 3), jog(1))],
-            "Loosen up for race day.",
+            "Short and light: quick, relaxed strides (on race eve, to loosen up).",
             role="shakeout",
         ),
         *(
