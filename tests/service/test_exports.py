@@ -157,6 +157,7 @@ def test_json_is_the_cli_object_of_the_plan_days(api: httpx.Client, plan: dict[s
     fields = [*DAY_FIELDS, "steps"]
     assert [list(d) for d in doc["days"]] == [fields] * len(plan["days"])
     assert doc["days"] == [{f: d[f] for f in fields} for d in plan["days"]]
+    assert any(d["steps"] for d in doc["days"])
 
 
 def test_txt_is_the_cli_table_of_the_plan_days(api: httpx.Client, plan: dict[str, Any]) -> None:
