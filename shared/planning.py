@@ -24,7 +24,9 @@ from shared.markers import Markers
 from shared.session_steps import TemplateItem
 from shared.steps import PlanStep
 
-Distance = Literal["5k", "10k", "half", "marathon"]
+RunDistance = Literal["5k", "10k", "half", "marathon"]
+TriDistance = Literal["sprint", "olympic", "70.3", "ironman"]
+Distance = Literal["5k", "10k", "half", "marathon", "sprint", "olympic", "70.3", "ironman"]
 Intensity = Literal["rest", "easy", "moderate", "hard", "race", "strength"]
 Phase = Literal["base", "build", "peak", "taper", "race"]
 Priority = Literal["A", "B", "C"]
@@ -34,7 +36,14 @@ SessionKind = Literal["rest", "run", "long", "strength", "race"]
 SessionRole = Literal["shakeout", "race_specific"]
 
 PHASES: tuple[Phase, ...] = ("base", "build", "peak", "taper", "race")
-DISTANCES: tuple[Distance, ...] = ("5k", "10k", "half", "marathon")
+# The running distances (every running test and catalogue iterates these), the triathlons,
+# and both: what the CLI, the API's built-in schemas and the web page offer.
+DISTANCES: tuple[RunDistance, ...] = ("5k", "10k", "half", "marathon")
+TRI_DISTANCES: tuple[TriDistance, ...] = ("sprint", "olympic", "70.3", "ironman")
+ALL_DISTANCES: tuple[Distance, ...] = (*DISTANCES, *TRI_DISTANCES)
+# The sports of a triathlon; a brick (bike then run) counts for both of its sports.
+TRI_SPORTS: tuple[str, ...] = ("swim", "bike", "run")
+SPORTS_OF: dict[str, tuple[str, ...]] = {"brick": ("bike", "run"), "triathlon": TRI_SPORTS}
 
 
 def _date_or_iso_string(value: object) -> object:
@@ -81,6 +90,10 @@ class SessionTemplate(StrictModel):
         "load and definition are derived from them",
     )
     note: str = Field(default="", max_length=200, description="said after the steps")
+    load_by_sport: dict[str, int] | None = Field(
+        default=None,
+        description="a multi-sport session (a brick, a triathlon): its load split by sport",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -193,6 +206,14 @@ class PlanRules(StrictModel):
     variety_window_days: int = Field(default=3, ge=0, le=14)
     min_runs_per_week: int = Field(default=3, ge=0, le=14)
     long_run_every_week: bool = True
+    # Multi-sport families (a catalogue of more than one sport only).
+    min_sessions_per_sport: dict[str, Annotated[int, Field(ge=0, le=14)]] = Field(
+        default_factory=lambda: {"swim": 2, "bike": 2, "run": 2},
+        description="sessions per sport in every full base, build and peak week (at least)",
+    )
+    brick_every_weeks: int = Field(
+        default=2, ge=0, le=8, description="a brick in any this many build/peak weeks; 0 = off"
+    )
     fatigue_weight: float = Field(default=0.5, ge=0, le=3, description="objective: CTL - w*ATL")
     ctl_tau_days: float = Field(default=42.0, gt=1, le=120)
     atl_tau_days: float = Field(default=7.0, gt=1, le=60)
@@ -302,6 +323,12 @@ class PlanDay(BaseModel):
     tsb: float = Field(description="form on the morning of the day: CTL - ATL of the day before")
     steps: list[PlanStep] = Field(
         default_factory=list, description="the session as structured steps (shared/steps.py)"
+    )
+    ctl_by_sport: dict[str, float] | None = Field(
+        default=None, description="multi-sport plans: fitness per sport at the end of the day"
+    )
+    atl_by_sport: dict[str, float] | None = Field(
+        default=None, description="multi-sport plans: fatigue per sport at the end of the day"
     )
 
 

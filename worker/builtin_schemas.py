@@ -6,7 +6,7 @@ from functools import cache
 
 from shared.documents import StoredSchema
 from shared.names import BUILTIN_SCHEMA_PREFIX
-from shared.planning import DISTANCES
+from shared.planning import ALL_DISTANCES
 from worker.engine.templates import builtin_schema
 
 
@@ -20,7 +20,7 @@ def _by_id() -> dict[str, StoredSchema]:
             builtin=True,
             **builtin_schema(distance).model_dump(),
         )
-        for distance in DISTANCES
+        for distance in ALL_DISTANCES
     )
     return {s.id: s for s in schemas}
 

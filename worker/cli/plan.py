@@ -29,7 +29,7 @@ from shared.exports.registry import (
 from shared.exports.summary import is_session, summary_line
 from shared.exports.table import WEEKDAYS
 from shared.exports.workouts import Reference, file_name, zip_workouts
-from shared.planning import DISTANCES, PlanRequest, PlanResult, SolveProgress
+from shared.planning import ALL_DISTANCES, PlanRequest, PlanResult, SolveProgress
 from shared.zones import Zones
 from worker.cli.markers import add_marker_flags, markers_or_problems, render_with_zones
 from worker.cli.progress_bar import ProgressBar
@@ -92,9 +92,9 @@ def _other_race(text: str) -> dict[str, Any]:
     if len(parts) != 3:
         raise argparse.ArgumentTypeError(f"{text!r}: expected YYYY-MM-DD:DISTANCE:B or :C")
     day, distance, priority = parts[0], parts[1].lower(), parts[2].upper()
-    if distance not in DISTANCES:
+    if distance not in ALL_DISTANCES:
         raise argparse.ArgumentTypeError(
-            f"{text!r}: distance must be one of {', '.join(DISTANCES)}"
+            f"{text!r}: distance must be one of {', '.join(ALL_DISTANCES)}"
         )
     if priority not in ("B", "C"):
         raise argparse.ArgumentTypeError(f"{text!r}: priority must be B or C (the goal is A)")
@@ -110,7 +110,7 @@ def register(subparsers: Any) -> None:
         "3 no plan found within the time limit, 70 internal error (TRAINPLAN_DEBUG=1 for details)",
     )
     p.add_argument("--race-date", type=_iso_date, required=True, metavar="D", help="YYYY-MM-DD")
-    p.add_argument("--distance", choices=DISTANCES, required=True)
+    p.add_argument("--distance", choices=ALL_DISTANCES, required=True)
     p.add_argument("--start", type=_iso_date, metavar="D", help="default: Monday-aligned")
     p.add_argument("--ctl", type=float, metavar="X", help="current fitness (CTL)")
     p.add_argument("--atl", type=float, metavar="X", help="current fatigue (ATL)")

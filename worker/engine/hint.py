@@ -697,4 +697,6 @@ def heuristic_plan(pm: PlanModel) -> list[DayChoice]:
 
 def add_heuristic_hint(pm: PlanModel) -> dict[int, DayChoice]:
     """Hint the heuristic plan; returns it as hinted."""
+    if pm.multisport:  # the heuristic writes running weeks: no hint for a triathlete
+        return {}
     return warm_start(pm, dict(enumerate(heuristic_plan(pm))))

@@ -1,4 +1,5 @@
-"""Built-in training schemas for 5k, 10k, half marathon and marathon.
+"""Built-in training schemas for 5k, 10k, half marathon and marathon (the triathlons:
+`worker.engine.tri_templates`, reached through `builtin_schema` and `race_session`).
 
 Every session but rest and strength is written as steps by zone (`shared.session_steps`):
 warm-up, repeats of work and recovery, cool-down. Its minutes, its load (TSS-like: hours x
@@ -8,14 +9,19 @@ catalogue's numbers cannot drift from its text. Strength has no steps: 40 min at
 
 from __future__ import annotations
 
+from typing import cast
+
 from shared.planning import (
+    TRI_DISTANCES,
     Distance,
     Intensity,
     Phase,
+    RunDistance,
     SessionKind,
     SessionRole,
     SessionTemplate,
     TrainingSchema,
+    TriDistance,
 )
 from shared.session_steps import (
     RACE_DISTANCE_M,
@@ -107,7 +113,12 @@ def _session(
 
 
 def race_session(distance: Distance) -> SessionTemplate:
-    """Race day: a warm-up, then the race distance at the pace the runner's VDOT predicts."""
+    """Race day: a warm-up, then the race distance at the pace the runner's VDOT predicts
+    (a triathlon: its swim, bike and run)."""
+    if distance in TRI_DISTANCES:
+        from worker.engine.tri_templates import tri_race_session  # it builds on this module
+
+        return tri_race_session(cast(TriDistance, distance))
     return _session(
         f"RACE_{distance.upper()}",
         f"Race: {_RACE_NAME[distance]}",
@@ -307,6 +318,14 @@ def _long_runs(distance: Distance) -> list[SessionTemplate]:
 
 def builtin_schema(distance: Distance) -> TrainingSchema:
     """The shipped template for one race distance."""
+    if distance in TRI_DISTANCES:
+        from worker.engine.tri_templates import tri_builtin_schema  # it builds on this module
+
+        return tri_builtin_schema(cast(TriDistance, distance))
+    return _run_schema(cast(RunDistance, distance))
+
+
+def _run_schema(distance: RunDistance) -> TrainingSchema:
     race = race_session(distance)
     return TrainingSchema(
         name=f"Built-in {_RACE_NAME[distance]}",

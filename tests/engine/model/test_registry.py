@@ -35,6 +35,7 @@ def requests() -> list[PlanRequest]:
         request_for(
             "marathon", 16, athlete=busy, races=[Race(date=RACE, distance="marathon"), b_race]
         ),
+        request_for("olympic", 16),  # the multi-sport families
     ]
 
 
@@ -85,6 +86,9 @@ def test_replanning_policies_come_from_the_registry() -> None:
         "race_week",
         "quality_by_phase",
         "race_specific",
+        "sessions_per_sport",
+        "long_ride",
+        "bricks",
     }
     assert by_policy[Replanning.SETTLED] == {"recovery_weeks", "load_growth"}
     assert family("recovery_weeks").settle is not None

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
-from shared.planning import PlanRequest, SessionTemplate, TrainingSchema
+from shared.planning import SPORTS_OF, PlanRequest, SessionTemplate, TrainingSchema
 from shared.response import Response
 from worker.engine.calendar import Calendar, Day
 from worker.engine.past import FixedPast
@@ -32,6 +32,17 @@ HARD_INTENSITIES = frozenset({"moderate", "hard", "race"})
 def strength_may_join(session: SessionTemplate) -> bool:
     """Strength shares a day only with rest or an easy run (never with quality or a long run)."""
     return session.kind == "rest" or (session.kind == "run" and session.intensity == "easy")
+
+
+def sports_of(session: SessionTemplate) -> tuple[str, ...]:
+    """The sports a session trains: its own, both of a brick's (bike, run)."""
+    return SPORTS_OF.get(session.sport, (session.sport,))
+
+
+def is_multisport(schema: TrainingSchema) -> bool:
+    """A catalogue of more than one training sport (strength aside): a triathlete's."""
+    sports = {sport for s in schema.sessions if s.kind in ("run", "long") for sport in sports_of(s)}
+    return len(sports) > 1
 
 
 @dataclass
@@ -104,9 +115,15 @@ class PlanModel:
     )
     constraint_groups: dict[int, str] = field(default_factory=dict)  # constraint index -> family
     catalogue: Catalogue = field(init=False)
+    multisport: bool = field(init=False)
 
     def __post_init__(self) -> None:
         self.catalogue = Catalogue.of(self.schema)
+        self.multisport = is_multisport(self.schema)
+
+    def is_long_run(self, session: SessionTemplate) -> bool:
+        """A long run; in a multi-sport plan a long session of sport run only (not a ride)."""
+        return session.kind == "long" and (not self.multisport or session.sport == "run")
 
     @property
     def days(self) -> tuple[Day, ...]:
@@ -151,7 +168,7 @@ class PlanModel:
 
     def long_expr(self, d: int) -> cp_model.LinearExpr:
         return total(
-            lit for code, lit in self.primary[d].items() if self.sessions[code].kind == "long"
+            lit for code, lit in self.primary[d].items() if self.is_long_run(self.sessions[code])
         )
 
     def training_minutes(self, d: int) -> cp_model.LinearExpr:

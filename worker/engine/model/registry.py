@@ -23,6 +23,12 @@ from worker.engine.model.families.load import (
     weekly_load_grows_gradually,
 )
 from worker.engine.model.families.long_runs import long_run_start, long_runs_build_gradually
+from worker.engine.model.families.multisport import (
+    bricks_in_build_and_peak,
+    long_ride_each_training_week,
+    two_sessions_a_day_one_per_sport,
+    weekly_sessions_per_sport,
+)
 from worker.engine.model.families.quality import (
     no_quality_next_to_the_long_run,
     quality_sessions_by_phase,
@@ -242,6 +248,40 @@ FAMILIES: tuple[Family, ...] = (
         ),
         Replanning.SETTLED,
         settle=credit_missed_growth,
+    ),
+    # Multi-sport families (a catalogue of more than one sport only: families/multisport.py).
+    Family(
+        "sessions_per_day",
+        two_sessions_a_day_one_per_sport,
+        lambda x: "at most 2 sessions a day and at most one of each sport",
+    ),
+    Family(
+        "sessions_per_sport",
+        weekly_sessions_per_sport,
+        lambda x: (
+            "in every base, build and peak week at least "
+            + ", ".join(
+                f"{n} {sport} sessions" for sport, n in x.rules.min_sessions_per_sport.items()
+            )
+        ),
+        Replanning.WAIVED_MINIMUM,
+    ),
+    Family(
+        "long_ride",
+        long_ride_each_training_week,
+        lambda x: (
+            "a long ride every week before the taper, not the day before or after the long run"
+        ),
+        Replanning.WAIVED_MINIMUM,
+    ),
+    Family(
+        "bricks",
+        bricks_in_build_and_peak,
+        lambda x: (
+            f"a brick (bike, then run) in every {x.rules.brick_every_weeks} weeks of the build "
+            "and the peak"
+        ),
+        Replanning.WAIVED_MINIMUM,
     ),
     Family(
         "first_week",

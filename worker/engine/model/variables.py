@@ -28,7 +28,8 @@ def create_variables(pm: PlanModel) -> None:
     pm.sessions = {s.code: s for s in [cat.rest, *cat.runs]}
     if cat.strength is not None:
         pm.sessions[cat.strength.code] = cat.strength
-    doubles_ok = pm.request.athlete.doubles
+    # A triathlete trains two sports on some days: a second (easy) session of another sport.
+    doubles_ok = pm.request.athlete.doubles or pm.multisport
     max_load = 0
     for day in pm.days:
         d = day.index

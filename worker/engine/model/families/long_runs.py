@@ -7,7 +7,7 @@ from ortools.sat.python import cp_model
 
 from shared.planning import Athlete, PlanRules, TrainingSchema
 from worker.engine.calendar import Calendar, Week
-from worker.engine.model.container import PlanModel, Rows, total, weighted
+from worker.engine.model.container import PlanModel, Rows, is_multisport, total, weighted
 
 MARATHON_LONG_SHARE = 0.45  # a long run of at most this share of the week's hours
 
@@ -18,7 +18,14 @@ def long_run_start(athlete: Athlete, rules: PlanRules, schema: TrainingSchema) -
     step = rules.long_run_step_min
     known = athlete.longest_recent_run_min
     base = known if known is not None else 45 + 1.5 * athlete.ctl
-    shortest = min((s.duration_min for s in schema.sessions if s.kind == "long"), default=0)
+    shortest = min(
+        (
+            s.duration_min
+            for s in schema.sessions
+            if s.kind == "long" and (s.sport == "run" or not is_multisport(schema))
+        ),
+        default=0,
+    )
     return max(int(base // step) * step, shortest)
 
 
@@ -59,7 +66,7 @@ def marathon_peak_required(
 def long_runs_build_gradually(pm: PlanModel, rows: Rows) -> None:
     rules, cal, m = pm.request.rules, pm.calendar, pm.model
     step = rules.long_run_step_min
-    longs = [s for s in pm.catalogue.runs if s.kind == "long"]
+    longs = [s for s in pm.catalogue.runs if pm.is_long_run(s)]
     if not longs:
         return
     shortest = min(s.duration_min for s in longs)
@@ -69,7 +76,7 @@ def long_runs_build_gradually(pm: PlanModel, rows: Rows) -> None:
             (pm.sessions[c].duration_min, lit)
             for d in week.days
             for c, lit in pm.primary[d].items()
-            if pm.sessions[c].kind == "long"
+            if pm.is_long_run(pm.sessions[c])
         ]
 
     longest = m.new_constant(long_run_start(pm.request.athlete, rules, pm.schema))
