@@ -32,6 +32,7 @@ from worker.engine.model.families.quality import week_phase, weekly_minimum
 from worker.engine.model.families.taper import SHORT_RUN_MAX_MIN, open_day, race_week_floor
 from worker.engine.model.families.week import LONG_RUN_SPACING
 from worker.engine.model.warm_start import DayChoice, warm_start
+from worker.engine.tri_hint import tri_plan
 
 _LIGHTEST = 0.18  # the least share of its budget a week is tried at
 _BISECTIONS = 6
@@ -697,6 +698,6 @@ def heuristic_plan(pm: PlanModel) -> list[DayChoice]:
 
 def add_heuristic_hint(pm: PlanModel) -> dict[int, DayChoice]:
     """Hint the heuristic plan; returns it as hinted."""
-    if pm.multisport:  # the heuristic writes running weeks: no hint for a triathlete
-        return {}
+    if pm.multisport:  # the heuristic writes running weeks; a triathlete's are tri_hint's
+        return warm_start(pm, tri_plan(pm))
     return warm_start(pm, dict(enumerate(heuristic_plan(pm))))

@@ -250,7 +250,13 @@ def _rides(distance: TriDistance) -> list[SessionTemplate]:
 def _runs(distance: TriDistance) -> list[SessionTemplate]:
     """The running catalogue's sessions a triathlete uses, and long runs to the distance's."""
     by_code = {s.code: s for s in builtin_schema("10k").sessions}
-    runs = [by_code[c] for c in _RUN_CODES]
+    # Goal-pace work is the running catalogues' (a triathlete's is the brick).
+    runs = [
+        by_code[c].model_copy(update={"role": None})
+        if by_code[c].role == "race_specific"
+        else by_code[c]
+        for c in _RUN_CODES
+    ]
     longs = [
         _session(
             f"LONG{m}",

@@ -111,7 +111,7 @@ def _hint_aggregates(
         for n, w in weeks.items()
     }
     longs = {
-        n: sum(s.duration_min for d in w.days for s in sessions(d) if s.kind == "long")
+        n: sum(s.duration_min for d in w.days for s in sessions(d) if pm.is_long_run(s))
         for n, w in weeks.items()
     }
     if pm.peak_week_minutes is not None and training:
