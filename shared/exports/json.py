@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
-from shared.planning import PlanResult
+from shared.planning import PlanDay, PlanResult
 from shared.zones import Zones
 
 # Field order of each JSON day (and the csv columns): the DESIGN.md section 5 fields first.
@@ -37,6 +37,13 @@ def zones_json(zones: Zones) -> dict[str, Any]:
     return zones.model_dump(mode="json")
 
 
+def _by_sport(day: PlanDay) -> dict[str, Any]:
+    """A multi-sport plan's per-sport fitness and fatigue (absent from a running plan's days)."""
+    if day.ctl_by_sport is None:
+        return {}
+    return {"ctl_by_sport": day.ctl_by_sport, "atl_by_sport": day.atl_by_sport}
+
+
 def to_json_dict(result: PlanResult, zones: Zones | None = None) -> dict[str, Any]:
     """The DESIGN.md section 5 object: status, objective, bound, gap, solve_seconds, model,
     days (one per date and slot, each with its `steps`), conflicts (non-empty when INFEASIBLE), plus a few extras;
@@ -57,6 +64,7 @@ def to_json_dict(result: PlanResult, zones: Zones | None = None) -> dict[str, An
             {
                 **{f: getattr(d, f) for f in DAY_FIELDS},
                 "steps": [step.model_dump(mode="json") for step in d.steps],
+                **_by_sport(d),
             }
             for d in result.days
         ],

@@ -12,7 +12,7 @@ import math
 from collections import defaultdict
 from datetime import date, timedelta
 
-from shared.planning import PlanDay, PlanRequest, TrainingSchema
+from shared.planning import PlanDay, PlanRequest, SessionTemplate, TrainingSchema
 from tests.engine.coach_rules import coach_violations, race_week_floor
 
 EPS = 1e-6
@@ -294,4 +294,128 @@ def violations(
         out.append(f"easy share {run_minutes_easy / run_minutes_all:.3f} < {rules.min_easy_share}")
     # The coach-grade families (docs/COACH_RULES.md).
     out += coach_violations(days, request, schema, settled_before, planned)
+    return out
+
+
+# -- multi-sport plans --------------------------------------------------------------------
+
+TRAINING_SPORTS = ("swim", "bike", "run")
+QUALITY = ("moderate", "hard", "race")
+
+
+def _sports(day: PlanDay) -> tuple[str, ...]:
+    """What a plan day trains: a brick bike and run, a triathlon all three."""
+    if day.intensity == "strength":
+        return ("strength",)
+    return {"brick": ("bike", "run"), "triathlon": TRAINING_SPORTS}.get(day.sport, (day.sport,))
+
+
+def multisport_violations(
+    days: list[PlanDay], request: PlanRequest, sessions: list[SessionTemplate]
+) -> list[str]:
+    """The multi-sport rules, recomputed from the plan's days (and the catalogue's kinds and
+    per-sport load splits, `sessions` with the race's): sessions per day and per sport,
+    weekly minima per sport, a long ride and a long run per training week never on
+    consecutive days, no hard day after a hard day whatever the sport, bricks, and
+    per-sport CTL/ATL."""
+    rules = request.rules
+    catalogue = {s.code: s for s in sessions}
+    out: list[str] = []
+    by_date: dict[date, list[PlanDay]] = defaultdict(list)
+    for d in days:
+        by_date[d.date].append(d)
+    dates = sorted(by_date)
+    training = {t: [d for d in by_date[t] if d.intensity != "rest"] for t in dates}
+    for t in dates:
+        sessions = training[t]
+        if len(sessions) > 2:
+            out.append(f"{t}: {len(sessions)} sessions")
+        trained = [sp for d in sessions if d.intensity != "race" for sp in _sports(d)]
+        for sport in set(trained):
+            if sport != "strength" and trained.count(sport) > 1:
+                out.append(f"{t}: two {sport} sessions")
+    hard = {t for t in dates if any(d.intensity in QUALITY for d in by_date[t])}
+    for t in hard:
+        if t + timedelta(days=1) in hard:
+            out.append(f"{t}: hard day followed by a hard day")
+
+    def kind(d: PlanDay) -> str:
+        return catalogue[d.session_code].kind if d.session_code in catalogue else "race"
+
+    long_rides = {t for t in dates for d in by_date[t] if kind(d) == "long" and d.sport == "bike"}
+    long_runs = {t for t in dates for d in by_date[t] if kind(d) == "long" and d.sport == "run"}
+    for t in long_rides:
+        for near in (t - timedelta(days=1), t, t + timedelta(days=1)):
+            if near in long_runs:
+                out.append(f"{t}: long ride next to the long run on {near}")
+    weeks: dict[int, list[date]] = defaultdict(list)
+    for t in dates:
+        weeks[by_date[t][0].week_number].append(t)
+    brick_weeks: list[tuple[int, bool]] = []
+    for number, week in sorted(weeks.items()):
+        phases = {d.phase for t in week for d in by_date[t]}
+        if len(week) < 7 or phases & {"taper", "race"}:
+            continue
+        phase = by_date[week[0]][0].phase
+        n_rides = sum(1 for t in week if t in long_rides)
+        n_runs = sum(1 for t in week if t in long_runs)
+        if n_rides != 1 or n_runs != 1:
+            out.append(f"week {number}: {n_rides} long rides, {n_runs} long runs (want 1 each)")
+        trained = [sp for t in week for d in training[t] for sp in _sports(d)]
+        for sport, need in rules.min_sessions_per_sport.items():
+            if trained.count(sport) < need:
+                out.append(f"week {number}: {trained.count(sport)} {sport} sessions < {need}")
+        if phase in ("build", "peak"):
+            bricks = any(d.sport == "brick" for t in week for d in training[t])
+            brick_weeks.append((number, bricks))
+    every = rules.brick_every_weeks
+    for i in range(len(brick_weeks) - every + 1):
+        span = brick_weeks[i : i + every]
+        if span[-1][0] - span[0][0] == every - 1 and not any(b for _, b in span):
+            out.append(f"weeks {span[0][0]}-{span[-1][0]}: no brick")
+    out += _per_sport_fitness(by_date, dates, request, catalogue)
+    return out
+
+
+def _per_sport_fitness(
+    by_date: dict[date, list[PlanDay]],
+    dates: list[date],
+    request: PlanRequest,
+    catalogue: dict[str, SessionTemplate],
+) -> list[str]:
+    """ctl_by_sport/atl_by_sport against each sport's loads simulated alone, the start split
+    evenly over swim, bike and run; the sports sum to the day's CTL."""
+    a = request.athlete
+    out: list[str] = []
+    loads: dict[str, list[float]] = defaultdict(lambda: [0.0] * len(dates))
+    for i, t in enumerate(dates):
+        for d in by_date[t]:
+            if d.intensity == "rest":
+                continue
+            split = catalogue[d.session_code].load_by_sport or {_sports(d)[0]: d.load}
+            if sum(split.values()) != d.load:
+                out.append(f"{t}: {d.session_code} split {split} is not its load {d.load}")
+            for sport, load in split.items():
+                loads[sport][i] += load
+    r = request.rules
+    for sport in set(loads) | set(TRAINING_SPORTS):
+        share = 1 / 3 if sport in TRAINING_SPORTS else 0.0
+        states = recompute(
+            loads[sport], a.ctl * share, a.atl * share, r.ctl_tau_days, r.atl_tau_days
+        )
+        for t, (ctl, atl, _) in zip(dates, states, strict=True):
+            day = by_date[t][0]
+            if day.ctl_by_sport is None or day.atl_by_sport is None:
+                return [f"{t}: no per-sport fitness"]
+            got_ctl, got_atl = day.ctl_by_sport.get(sport, 0.0), day.atl_by_sport.get(sport, 0.0)
+            if abs(got_ctl - ctl) > 0.011 or abs(got_atl - atl) > 0.011:
+                out.append(
+                    f"{t}: {sport} CTL/ATL {got_ctl}/{got_atl}, recomputed {ctl:.2f}/{atl:.2f}"
+                )
+    for t in dates:
+        day = by_date[t][0]
+        if day.ctl_by_sport and abs(sum(day.ctl_by_sport.values()) - day.ctl) > 0.05:
+            out.append(
+                f"{t}: per-sport CTL sums to {sum(day.ctl_by_sport.values())}, not {day.ctl}"
+            )
     return out

@@ -9,8 +9,9 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from shared.planning import PlanDay, PlanRequest, PlanResult, SolveStatus
-from shared.response import simulate
+from shared.planning import TRI_SPORTS, PlanDay, PlanRequest, PlanResult, SolveStatus
+from shared.response import Response, simulate
+from shared.sport_loads import loads_by_sport
 from worker.engine.calendar import Calendar, build_calendar
 from worker.engine.day_steps import DaySteps
 from worker.engine.errors import InvalidRequest
@@ -169,6 +170,7 @@ def lay_out_days(pm: PlanModel, chosen: list[list[str]]) -> list[PlanDay]:
     chosen = [[c for c in codes if c != rest] or [rest] for codes in chosen]
     loads = [sum(pm.sessions[c].load for c in codes) for codes in chosen]
     states = simulate(loads, pm.response)
+    by_sport = per_sport_states(pm, chosen) if pm.multisport else None
     out: list[PlanDay] = []
     for day, codes, state in zip(pm.days, chosen, states, strict=True):
         training = any(pm.sessions[c].kind != "rest" for c in codes)
@@ -195,6 +197,30 @@ def lay_out_days(pm: PlanModel, chosen: list[list[str]]) -> list[PlanDay]:
                     atl=round(state.atl, 2),
                     tsb=round(state.tsb, 2),
                     steps=session.steps,
+                    ctl_by_sport=by_sport[day.index][0] if by_sport else None,
+                    atl_by_sport=by_sport[day.index][1] if by_sport else None,
                 )
             )
+    return out
+
+
+def per_sport_states(
+    pm: PlanModel, chosen: list[list[str]]
+) -> list[tuple[dict[str, float], dict[str, float]]]:
+    """Each day's (CTL, ATL) per sport: every sport's loads simulated on their own, the
+    athlete's starting fitness and fatigue split evenly over the plan's sports (the model is
+    linear, so the sports sum to the total)."""
+    daily = [loads_by_sport(pm.sessions[c] for c in codes) for codes in chosen]
+    sports = sorted({sport for day in daily for sport in day} | set(TRI_SPORTS))
+    shared = [sp for sp in sports if sp in TRI_SPORTS]
+    r = pm.response
+    out: list[tuple[dict[str, float], dict[str, float]]] = [({}, {}) for _ in chosen]
+    for sport in sports:
+        share = 1 / len(shared) if sport in shared else 0.0
+        start = Response(
+            ctl0=r.ctl0 * share, atl0=r.atl0 * share, ctl_tau=r.ctl_tau, atl_tau=r.atl_tau
+        )
+        for d, state in enumerate(simulate([day.get(sport, 0) for day in daily], start)):
+            out[d][0][sport] = round(state.ctl, 2)
+            out[d][1][sport] = round(state.atl, 2)
     return out

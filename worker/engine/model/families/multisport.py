@@ -20,8 +20,13 @@ TRAINING_PHASES = ("base", "build", "peak")
 
 
 def sport_lits(pm: PlanModel, d: int, sport: str) -> list[cp_model.IntVar]:
-    """The day's session literals that train `sport` (a brick trains bike and run)."""
-    return [lit for s, lit in pm.session_lits(d) if s.kind != "race" and sport in sports_of(s)]
+    """The day's session literals that train `sport` (a brick trains bike and run; strength
+    is no run, whatever its sport field says)."""
+    return [
+        lit
+        for s, lit in pm.session_lits(d)
+        if s.kind not in ("rest", "race", "strength") and sport in sports_of(s)
+    ]
 
 
 def plan_sports(pm: PlanModel) -> list[str]:

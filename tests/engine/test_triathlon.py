@@ -1,0 +1,110 @@
+"""Triathlon plans: an olympic and a 70.3 plan solve, and the multi-sport checker
+(tests/engine/rules.py), recomputing from the plan's days alone, finds no broken rule."""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import cache
+
+import pytest
+
+from shared.planning import PlanDay, PlanRequest, PlanResult, SessionTemplate, TrainingSchema
+from tests.engine.conftest import request_for
+from tests.engine.rules import multisport_violations
+from worker.engine.solve import solve
+from worker.engine.templates import builtin_schema, race_session
+
+CASES = {"olympic": 16, "70.3": 20}
+
+
+def tri_request(distance: str, weeks: int) -> PlanRequest:
+    return request_for(
+        distance,  # type: ignore[arg-type]
+        weeks,
+        time_limit_s=10.0,
+        athlete={"weekly_hours": 10.0},
+    )
+
+
+@cache
+def plan(distance: str) -> tuple[PlanRequest, PlanResult]:
+    request = tri_request(distance, CASES[distance])
+    return request, solve(request)
+
+
+def sessions_of(schema: TrainingSchema) -> list[SessionTemplate]:
+    return [*schema.sessions, race_session(schema.distance)]
+
+
+@pytest.mark.parametrize("distance", CASES)
+def test_a_triathlon_plan_keeps_every_multisport_rule(distance: str) -> None:
+    request, result = plan(distance)
+    assert result.status in ("OPTIMAL", "FEASIBLE"), result.conflicts
+    schema = builtin_schema(request.goal.distance)
+    assert multisport_violations(result.days, request, sessions_of(schema)) == []
+
+
+@pytest.mark.parametrize("distance", CASES)
+def test_every_sport_is_trained_and_the_race_is_one_session(distance: str) -> None:
+    request, result = plan(distance)
+    sports = Counter(d.sport for d in result.days if d.intensity not in ("rest", "strength"))
+    assert {"swim", "bike", "run", "brick"} <= set(sports)
+    race = [d for d in result.days if d.date == request.goal.date]
+    assert [d.sport for d in race] == ["triathlon"]
+    assert race[0].load == race_session(request.goal.distance).load
+    legs = race_session(request.goal.distance).load_by_sport or {}
+    assert set(legs) == {"swim", "bike", "run"} and sum(legs.values()) == race[0].load
+
+
+def _with_day(days: list[PlanDay], index: int, **update: object) -> list[PlanDay]:
+    out = list(days)
+    out[index] = out[index].model_copy(update=update)
+    return out
+
+
+def test_the_checker_catches_broken_multisport_rules() -> None:
+    """The checker is not blind: each rule broken by hand is reported."""
+    request, result = plan("olympic")
+    schema = builtin_schema("olympic")
+    sessions = sessions_of(schema)
+    days = result.days
+    # A second swim on a day that already swims.
+    i = next(k for k, d in enumerate(days) if d.sport == "swim")
+    doubled = [*days[: i + 1], days[i].model_copy(update={"slot": 9}), *days[i + 1 :]]
+    assert any("two swim" in v for v in multisport_violations(doubled, request, sessions))
+    # Every swim of a base week made a rest day: the weekly minimum breaks.
+    week = next(d.week_number for d in days if d.phase == "base" and d.week_number > 1)
+    no_swims = [
+        d.model_copy(update={"sport": "run", "session_code": "REC30"})
+        if d.week_number == week and d.sport == "swim"
+        else d
+        for d in days
+    ]
+    found = multisport_violations(no_swims, request, sessions)
+    assert any(f"week {week}:" in v and "swim sessions" in v for v in found)
+    # A hard day right after a hard day.
+    hard = next(k for k, d in enumerate(days) if d.intensity == "hard")
+    nxt = next(k for k, d in enumerate(days) if d.date > days[hard].date)
+    broken = _with_day(days, nxt, intensity="hard")
+    assert any("hard day followed" in v for v in multisport_violations(broken, request, sessions))
+    # Per-sport fitness off by one point.
+    last = len(days) - 1
+    ctl = dict(days[last].ctl_by_sport or {})
+    ctl["bike"] += 1
+    off = _with_day(days, last, ctl_by_sport=ctl)
+    assert any("bike CTL" in v for v in multisport_violations(off, request, sessions))
+
+
+@pytest.mark.parametrize("distance", CASES)
+def test_per_sport_fitness_adds_up_to_the_total(distance: str) -> None:
+    _, result = plan(distance)
+    for d in result.days:
+        assert d.ctl_by_sport is not None and d.atl_by_sport is not None
+        assert sum(d.ctl_by_sport.values()) == pytest.approx(d.ctl, abs=0.05)
+        assert sum(d.atl_by_sport.values()) == pytest.approx(d.atl, abs=0.05)
+
+
+def test_a_running_plan_has_no_per_sport_fitness() -> None:
+    result = solve(request_for("10k", 8))
+    assert result.days and all(d.ctl_by_sport is None for d in result.days)
+    assert {d.sport for d in result.days} == {"run"}
