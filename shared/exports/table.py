@@ -10,6 +10,17 @@ from shared.planning import PlanDay, PlanResult
 from shared.zones import BoundRange, PaceRange, Zones, format_duration
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# A multi-sport plan's sessions of a date, in race order (and what each is shown as).
+SPORT_ORDER = {"swim": 0, "bike": 1, "brick": 2, "run": 3, "triathlon": 4}
+SPORT_LABEL = {"swim": "Swim", "bike": "Bike", "run": "Run", "brick": "Brick"}
+
+
+def _multisport(days: Iterable[PlanDay]) -> bool:
+    return any(d.ctl_by_sport is not None for d in days)
+
+
+def _sport(day: PlanDay) -> str:
+    return "strength" if day.intensity == "strength" else day.sport
 
 
 def _weeks(days: Iterable[PlanDay]) -> list[list[PlanDay]]:
@@ -31,12 +42,21 @@ def _week_header(week: list[PlanDay]) -> str:
     if week[0].is_recovery_week:
         parts.append("RECOVERY")
     parts += [f"{first:%Y-%m-%d} to {last:%Y-%m-%d}", f"{minutes / 60:.1f} h", f"load {load}"]
+    if _multisport(week):
+        by_sport: dict[str, int] = {}
+        for d in week:
+            if is_session(d) and d.intensity != "race":
+                by_sport[_sport(d)] = by_sport.get(_sport(d), 0) + d.duration_min
+        order = sorted(by_sport, key=lambda sp: SPORT_ORDER.get(sp, 9))
+        parts.append(", ".join(f"{sp} {by_sport[sp] / 60:.1f} h" for sp in order))
     return " · ".join(parts)
 
 
-def _day_line(day: PlanDay, first_of_date: bool) -> str:
+def _day_line(day: PlanDay, first_of_date: bool, multisport: bool = False) -> str:
     when = f"{WEEKDAYS[day.day_of_week]} {day.date:%Y-%m-%d}" if first_of_date else ""
     session = day.session_type if is_session(day) else "Rest"
+    if multisport and is_session(day) and day.sport in SPORT_LABEL:
+        session = f"{SPORT_LABEL[day.sport]}: {session}"
     minutes = f"{day.duration_min:>4d} min" if day.duration_min else "       -"
     line = f"  {when:<14s}  {session[:30]:<30s} {day.intensity:<8s} {minutes}  load {day.load:>4d}"
     if first_of_date:  # CTL/ATL/TSB are per date: shown once, on its first slot
@@ -83,6 +103,10 @@ def zones_lines(zones: Zones) -> list[str]:
     return lines + [f"  {label + ':':<22s}{text}" for label, text in rows]
 
 
+def _order(day: PlanDay, multisport: bool) -> int:
+    return SPORT_ORDER.get(_sport(day), 9) if multisport else 0
+
+
 def render_table(result: PlanResult, zones: Zones | None = None, hint: str | None = None) -> str:
     """`zones`: shown before the summary when any is known; else `hint` (what to add)."""
     lines = [f"Plan {result.start:%Y-%m-%d} to {result.race_date:%Y-%m-%d} ({result.model})"]
@@ -93,8 +117,10 @@ def render_table(result: PlanResult, zones: Zones | None = None, hint: str | Non
         lines.append("")
         lines.append(_week_header(week))
         seen: set[date] = set()
-        for day in sorted(week, key=lambda d: (d.date, d.slot)):
-            lines.append(_day_line(day, day.date not in seen))
+        # A multi-sport day's sessions grouped by sport, in race order; else by slot.
+        multisport = _multisport(week)
+        for day in sorted(week, key=lambda d: (d.date, _order(d, multisport), d.slot)):
+            lines.append(_day_line(day, day.date not in seen, multisport))
             seen.add(day.date)
     if result.days:
         sessions = sum(1 for d in result.days if is_session(d))
@@ -104,7 +130,19 @@ def render_table(result: PlanResult, zones: Zones | None = None, hint: str | Non
         lines.append(f"{len(_weeks(result.days))} weeks · {sessions} sessions · {hours:.1f} h")
         if race_days:
             r = race_days[0]
-            lines.append(f"Race day form: CTL {r.ctl:.1f}, TSB {r.tsb:+.1f}")
+            form = f"Race day form: CTL {r.ctl:.1f}, TSB {r.tsb:+.1f}"
+            if r.ctl_by_sport:
+                form += (
+                    " (CTL "
+                    + ", ".join(
+                        f"{sp} {v:.1f}"
+                        for sp, v in sorted(
+                            r.ctl_by_sport.items(), key=lambda x: SPORT_ORDER.get(x[0], 9)
+                        )
+                    )
+                    + ")"
+                )
+            lines.append(form)
     if zones is not None and zones.known:
         lines += ["", *zones_lines(zones)]
     if hint and (zones is None or zones.paces is None):

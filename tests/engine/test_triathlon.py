@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import cache
 
 import pytest
 
+from shared.exports.table import render_table
 from shared.planning import PlanDay, PlanRequest, PlanResult, SessionTemplate, TrainingSchema
 from tests.engine.conftest import request_for
 from tests.engine.rules import multisport_violations
@@ -108,3 +110,28 @@ def test_a_running_plan_has_no_per_sport_fitness() -> None:
     result = solve(request_for("10k", 8))
     assert result.days and all(d.ctl_by_sport is None for d in result.days)
     assert {d.sport for d in result.days} == {"run"}
+
+
+def test_the_table_groups_a_days_sessions_by_sport() -> None:
+    """Each date's sessions in race order (swim, bike, brick, run), each named by sport,
+    and each week's hours split by sport adding up to the week's."""
+    _, result = plan("olympic")
+    order = {"Swim": 0, "Bike": 1, "Brick": 2, "Run": 3}
+    shown: list[list[str]] = []
+    for line in render_table(result).splitlines():
+        if re.match(r"  (Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{4}-", line):
+            shown.append([])
+        found = re.match(r"  .{14}  (Swim|Bike|Brick|Run): ", line)
+        if found and shown:
+            shown[-1].append(found.group(1))
+    assert sum(len(day) for day in shown) == sum(
+        1 for d in result.days if d.sport in ("swim", "bike", "brick", "run") and d.load > 0
+    )
+    assert any(len(day) == 2 for day in shown)
+    for day in shown:
+        assert [order[s] for s in day] == sorted(order[s] for s in day)
+    for line in render_table(result).splitlines():
+        if line.startswith("Week ") and "race" not in line:
+            total = float(re.search(r" (\d+\.\d) h · load", line).group(1))  # type: ignore[union-attr]
+            parts = [float(x) for x in re.findall(r"(?:swim|bike|brick|run|strength) (\d+\.\d) h", line)]
+            assert sum(parts) == pytest.approx(total, abs=0.1 * len(parts))
