@@ -133,5 +133,7 @@ def test_the_table_groups_a_days_sessions_by_sport() -> None:
     for line in render_table(result).splitlines():
         if line.startswith("Week ") and "race" not in line:
             total = float(re.search(r" (\d+\.\d) h · load", line).group(1))  # type: ignore[union-attr]
-            parts = [float(x) for x in re.findall(r"(?:swim|bike|brick|run|strength) (\d+\.\d) h", line)]
+            parts = [
+                float(x) for x in re.findall(r"(?:swim|bike|brick|run|strength) (\d+\.\d) h", line)
+            ]
             assert sum(parts) == pytest.approx(total, abs=0.1 * len(parts))
