@@ -352,8 +352,15 @@ def multisport_violations(
     for t in dates:
         weeks[by_date[t][0].week_number].append(t)
     brick_weeks: list[tuple[int, bool]] = []
+    race_day = request.goal.date
     for number, week in sorted(weeks.items()):
         phases = {d.phase for t in week for d in by_date[t]}
+        before_race = [t for t in week if t < race_day]
+        if "taper" in phases and len(before_race) >= 4:
+            kept = {sp for t in before_race for d in training[t] for sp in _sports(d)}
+            for sport in TRAINING_SPORTS:
+                if sport not in kept:
+                    out.append(f"week {number}: no {sport} session in the taper")
         if len(week) < 7 or phases & {"taper", "race"}:
             continue
         phase = by_date[week[0]][0].phase

@@ -84,6 +84,11 @@ def test_the_checker_catches_broken_multisport_rules() -> None:
     ]
     found = multisport_violations(no_swims, request, sessions)
     assert any(f"week {week}:" in v and "swim sessions" in v for v in found)
+    # No swim left in the race week: the taper drops a sport.
+    last_week = days[-1].week_number
+    dry = [d for d in days if not (d.week_number == last_week and d.sport == "swim")]
+    found = multisport_violations(dry, request, sessions)
+    assert f"week {last_week}: no swim session in the taper" in found
     # A hard day right after a hard day.
     hard = next(k for k, d in enumerate(days) if d.intensity == "hard")
     nxt = next(k for k, d in enumerate(days) if d.date > days[hard].date)

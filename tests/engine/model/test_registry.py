@@ -89,6 +89,7 @@ def test_replanning_policies_come_from_the_registry() -> None:
         "sessions_per_sport",
         "long_ride",
         "bricks",
+        "taper_sports",
     }
     assert by_policy[Replanning.SETTLED] == {"recovery_weeks", "load_growth"}
     assert family("recovery_weeks").settle is not None

@@ -25,6 +25,7 @@ from worker.engine.model.families.load import (
 from worker.engine.model.families.long_runs import long_run_start, long_runs_build_gradually
 from worker.engine.model.families.multisport import (
     bricks_in_build_and_peak,
+    every_sport_kept_in_taper,
     long_ride_each_training_week,
     two_sessions_a_day_one_per_sport,
     weekly_sessions_per_sport,
@@ -281,6 +282,12 @@ FAMILIES: tuple[Family, ...] = (
             f"a brick (bike, then run) in every {x.rules.brick_every_weeks} weeks of the build "
             "and the peak"
         ),
+        Replanning.WAIVED_MINIMUM,
+    ),
+    Family(
+        "taper_sports",
+        every_sport_kept_in_taper,
+        lambda x: "every sport at least once in each taper week",
         Replanning.WAIVED_MINIMUM,
     ),
     Family(

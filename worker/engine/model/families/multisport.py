@@ -14,6 +14,7 @@ from ortools.sat.python import cp_model
 from worker.engine.calendar import Week
 from worker.engine.model.container import PlanModel, Rows, sports_of, total
 from worker.engine.model.families.quality import week_phase
+from worker.engine.model.families.taper import open_day
 
 MAX_SESSIONS_PER_DAY = 2
 TRAINING_PHASES = ("base", "build", "peak")
@@ -120,3 +121,21 @@ def bricks_in_build_and_peak(pm: PlanModel, rows: Rows) -> None:
         ]
         if lits:
             rows.add(total(lits) >= 1)
+
+
+def every_sport_kept_in_taper(pm: PlanModel, rows: Rows) -> None:
+    """Each sport at least once in every taper week before the race (frequency kept in
+    every sport: the taper cuts volume, not the sports), where the week has open days."""
+    if not pm.multisport:
+        return
+    race = pm.calendar.race_index
+    for week in pm.calendar.weeks:
+        if not week.has_taper:
+            continue
+        days = [d for d in week.days if d < race and pm.days[d].race is None]
+        if sum(1 for d in days if open_day(pm, pm.days[d])) < 4:
+            continue
+        for sport in plan_sports(pm):
+            lits = [lit for d in days for lit in sport_lits(pm, d, sport)]
+            if lits:
+                rows.add(total(lits) >= 1)
