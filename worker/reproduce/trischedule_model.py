@@ -1,0 +1,322 @@
+"""The triathlon seed's constraints as one CP-SAT model over a span of whole weeks.
+
+The same rows serve the whole season (span = every day, from the start fitness) and the
+seed's own week-by-week method (span = one week, earlier days fixed as `history`, from the
+fitness carried in). Semantics are the seed's as reproduced in `trischedule.py`; the
+formulation is tightened where the rows are linear:
+
+- fatigue: one variable per day and sport for what the day adds, one per day and sport for
+  the decayed window (its domain is the sport cap), and the total cap over the three window
+  variables instead of re-expanding eighteen terms;
+- divergence: one fitness variable per week end and sport (one dense row each), the six
+  pairwise rows on those variables (two terms each) instead of six dense rows;
+- tight domains from the catalogue (the largest gain and fatigue a day can hold);
+- symmetry: workouts identical in every modelled figure (sport, minutes, fatigue, gain,
+  phases; the CSV has "fast form 25s" and "toy sets") share one variable per day. A class
+  of c such workouts used at most c times in any `variety_days` window can always be named
+  so that each workout keeps its own spacing (a unit-interval graph of clique size c is
+  c-colourable), which `name_classes` does greedily after the solve.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
+
+from shared.reproduce import SPORTS
+
+if TYPE_CHECKING:
+    from worker.reproduce.trischedule import TriData
+
+FIT_SCALE = 1000  # retention coefficients in thousandths
+GAIN_SCALE = 10  # the CSV's gains have one decimal
+FAT_SCALE = 100  # fatigue weights in hundredths
+OBJ_SCALE = FIT_SCALE * GAIN_SCALE  # model fitness units per unit of fitness
+
+
+def workout_classes(data: TriData, merge: bool) -> list[list[int]]:
+    """Catalogue indices grouped by every figure the model reads (singletons if not merge)."""
+    if not merge:
+        return [[j] for j in range(len(data.catalogue))]
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for j, w in enumerate(data.catalogue):
+        key = (w.sport, w.duration_min, w.fatigue, w.fitness_gain, tuple(w.excluded_phases))
+        groups.setdefault(key, []).append(j)
+    return list(groups.values())
+
+
+@dataclass(frozen=True)
+class Span:
+    """Days [first, end) to decide; `history` holds the fixed choices of earlier days."""
+
+    first: int
+    end: int
+    history: dict[int, list[int]] = field(default_factory=dict)
+
+
+@dataclass
+class TriModel:
+    model: cp_model.CpModel
+    span: Span
+    classes: list[list[int]]
+    y: dict[tuple[int, int], cp_model.IntVar]  # (day, class index) -> chosen
+    gain: dict[tuple[int, str], cp_model.IntVar] = field(default_factory=dict)
+    fatigue: dict[tuple[int, str], cp_model.IntVar] = field(default_factory=dict)
+    window: dict[tuple[int, str], cp_model.IntVar] = field(default_factory=dict)
+    fitness: dict[tuple[int, str], cp_model.IntVar] = field(default_factory=dict)  # week end
+    fitness_end: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    gain_top: dict[tuple[int, str], int] = field(default_factory=dict)  # gain's upper bound
+
+
+def _workout(data: TriData, m: TriModel, c: int) -> int:
+    return m.classes[c][0]  # every member has the same figures
+
+
+def _sport_of(data: TriData, m: TriModel, c: int) -> str:
+    return data.catalogue[_workout(data, m, c)].sport
+
+
+def _day_classes(m: TriModel, d: int) -> list[int]:
+    return [c for (dd, c) in m.y if dd == d]
+
+
+def per_day_limits(m: TriModel, data: TriData) -> None:
+    """Constraint 1 and 1a: at most `max_per_day` workouts a day, one per sport."""
+    for d in range(m.span.first, m.span.end):
+        here = _day_classes(m, d)
+        m.model.add(sum(m.y[d, c] for c in here) <= data.params.max_per_day)
+        for sport in SPORTS:
+            m.model.add_at_most_one(m.y[d, c] for c in here if _sport_of(data, m, c) == sport)
+
+
+def weekly_hours_within_cap(m: TriModel, data: TriData) -> None:
+    """Constraint 3: a week's minutes within its cap."""
+    for week in data.weeks:
+        days = range(max(week.first_day, m.span.first), min(week.first_day + week.days, m.span.end))
+        if not days:
+            continue
+        m.model.add(
+            sum(
+                data.catalogue[_workout(data, m, c)].duration_min * m.y[d, c]
+                for d in days
+                for c in _day_classes(m, d)
+            )
+            <= week.minutes_cap
+        )
+
+
+def daily_totals_per_sport(m: TriModel, data: TriData) -> None:
+    """gain[d, s] and fatigue[d, s]: what day d's workout of sport s adds (domains: the
+    largest the day's catalogue allows)."""
+    for d in range(m.span.first, m.span.end):
+        for sport in SPORTS:
+            chosen = [c for c in _day_classes(m, d) if _sport_of(data, m, c) == sport]
+            gains = [
+                round(GAIN_SCALE * data.catalogue[_workout(data, m, c)].fitness_gain)
+                for c in chosen
+            ]
+            fats = [round(data.catalogue[_workout(data, m, c)].fatigue) for c in chosen]
+            g = m.model.new_int_var(0, max(gains, default=0), f"gain_{d}_{sport}")
+            f = m.model.new_int_var(0, max(fats, default=0), f"fat_{d}_{sport}")
+            m.model.add(g == sum(v * m.y[d, c] for v, c in zip(gains, chosen, strict=True)))
+            m.model.add(f == sum(v * m.y[d, c] for v, c in zip(fats, chosen, strict=True)))
+            m.gain[d, sport], m.fatigue[d, sport] = g, f
+            m.gain_top[d, sport] = max(gains, default=0)
+
+
+def fatigue_within_caps(m: TriModel, data: TriData) -> None:
+    """Constraints 2 and 2a: the decayed window per sport within the sport cap (the window
+    variable's domain), the three windows' sum within the total cap."""
+    p = data.params
+    weights = data.fatigue_weights()
+    sport_cap = round(p.sport_fatigue_cap * FAT_SCALE)
+    total_cap = round(p.total_fatigue_cap * FAT_SCALE)
+    for d in range(m.span.first, m.span.end):
+        for sport in SPORTS:
+            carried = 0
+            terms: list[tuple[int, cp_model.IntVar]] = []
+            for k, wk in enumerate(weights):
+                day = d - k
+                if day < 0 or not wk:
+                    continue
+                if day < m.span.first:
+                    carried += wk * sum(
+                        round(data.catalogue[j].fatigue)
+                        for j in m.span.history.get(day, [])
+                        if data.catalogue[j].sport == sport
+                    )
+                else:
+                    terms.append((wk, m.fatigue[day, sport]))
+            w = m.model.new_int_var(0, sport_cap, f"window_{d}_{sport}")
+            m.model.add(w == sum(wk * v for wk, v in terms) + carried)
+            m.window[d, sport] = w
+        m.model.add(sum(m.window[d, s] for s in SPORTS) <= total_cap)
+
+
+def same_workout_spaced_out(m: TriModel, data: TriData) -> None:
+    """Constraint 5: a workout at most once in any `variety_days` consecutive days (a class
+    of c identical workouts: at most c times)."""
+    span = data.params.variety_days
+    for c, members in enumerate(m.classes):
+        for start in range(max(0, m.span.first - span + 1), m.span.end - span + 1):
+            days = range(start, start + span)
+            used = sum(
+                1
+                for t in days
+                if t < m.span.first
+                for j in m.span.history.get(t, [])
+                if j in members
+            )
+            window = [m.y[t, c] for t in days if t >= m.span.first and (t, c) in m.y]
+            if len(window) + used > len(members):
+                if len(members) == 1 and used == 0:
+                    m.model.add_at_most_one(window)
+                else:
+                    m.model.add(sum(window) <= len(members) - used)
+
+
+def _history_gain(m: TriModel, data: TriData, day: int, sport: str) -> int:
+    return sum(
+        round(GAIN_SCALE * data.catalogue[j].fitness_gain)
+        for j in m.span.history.get(day, [])
+        if data.catalogue[j].sport == sport
+    )
+
+
+def _fitness_row(m: TriModel, data: TriData, sport: str, t: int) -> cp_model.LinearExpr:
+    """Scaled fitness of `sport` on the morning of day t: start·ρ^t + Σ_{d<t} gain_d·ρ^(t-1-d),
+    the same integer row whatever the span (fixed days enter as constants)."""
+    rho = data.daily_retention
+    const = round(OBJ_SCALE * data.params.start_fitness * rho**t)
+    const += sum(
+        round(FIT_SCALE * rho ** (t - 1 - d)) * _history_gain(m, data, d, sport)
+        for d in range(m.span.first)
+    )
+    coefs = [round(FIT_SCALE * rho ** (t - 1 - d)) for d in range(m.span.first, t)]
+    gains = [m.gain[d, sport] for d in range(m.span.first, t)]
+    return cp_model.LinearExpr.weighted_sum(gains, coefs) + const
+
+
+def _fitness_floor(m: TriModel, data: TriData, sport: str, t: int) -> int:
+    rho = data.daily_retention
+    return round(OBJ_SCALE * data.params.start_fitness * rho**t) + sum(
+        round(FIT_SCALE * rho ** (t - 1 - d)) * _history_gain(m, data, d, sport)
+        for d in range(m.span.first)
+    )
+
+
+def fitness_stays_balanced(m: TriModel, data: TriData) -> None:
+    """Constraint 4: |F_a - F_b| <= max_divergence at every week end in the span (race
+    morning included), on one fitness variable per week end and sport."""
+    bound = round(OBJ_SCALE * data.params.max_divergence)
+    rho = data.daily_retention
+    for week in data.weeks:
+        t = week.first_day + week.days
+        if not m.span.first < t <= m.span.end:
+            continue
+        for sport in SPORTS:
+            row = _fitness_row(m, data, sport, t)
+            # tight domain: no gain from the span's first day on, or every day's largest
+            floor = _fitness_floor(m, data, sport, t)
+            top = floor + sum(
+                round(FIT_SCALE * rho ** (t - 1 - d)) * m.gain_top[d, sport]
+                for d in range(m.span.first, t)
+            )
+            f = m.model.new_int_var(floor, top, f"fitness_{t}_{sport}")
+            m.model.add(f == row)
+            m.fitness[t, sport] = f
+        for i, a in enumerate(SPORTS):
+            for b in SPORTS[i + 1 :]:
+                m.model.add(m.fitness[t, a] - m.fitness[t, b] <= bound)
+                m.model.add(m.fitness[t, b] - m.fitness[t, a] <= bound)
+        if t == m.span.end:
+            m.fitness_end = {s: m.fitness[t, s] for s in SPORTS}
+
+
+CONSTRAINT_FAMILIES = (
+    daily_totals_per_sport,
+    per_day_limits,
+    weekly_hours_within_cap,
+    fatigue_within_caps,
+    same_workout_spaced_out,
+    fitness_stays_balanced,
+)
+
+
+def build_model(data: TriData, span: Span, merge_identical: bool = True) -> TriModel:
+    """Every family over `span`; no objective (the caller's)."""
+    model = cp_model.CpModel()
+    classes = workout_classes(data, merge_identical)
+    y: dict[tuple[int, int], cp_model.IntVar] = {}
+    for d in range(span.first, span.end):
+        allowed = set(data.allowed(d))
+        for c, members in enumerate(classes):
+            if members[0] in allowed:
+                y[d, c] = model.new_bool_var(f"y_{d}_{c}")
+    m = TriModel(model, span, classes, y)
+    for family in CONSTRAINT_FAMILIES:
+        family(m, data)
+    return m
+
+
+def name_classes(m: TriModel, data: TriData, used: dict[int, list[int]]) -> dict[int, list[int]]:
+    """Chosen classes per day -> catalogue workouts: each use of a class takes the member
+    used longest ago (never within `variety_days`), so every workout keeps its spacing."""
+    span = data.params.variety_days
+    last: dict[int, int] = {}
+    for day in sorted(m.span.history):
+        for j in m.span.history[day]:
+            last[j] = day
+    out: dict[int, list[int]] = {}
+    for d in sorted(used):
+        for c in used[d]:
+            members = m.classes[c]
+            j = min(members, key=lambda j: last.get(j, -(10**9)))
+            if d - last.get(j, -(10**9)) < span:
+                raise AssertionError(f"class {members} over-used near day {d}")
+            last[j] = d
+            out.setdefault(d, []).append(j)
+    return out
+
+
+def chosen_classes(m: TriModel, solver: cp_model.CpSolver) -> dict[int, list[int]]:
+    used: dict[int, list[int]] = {}
+    for (d, c), v in m.y.items():
+        if solver.value(v):
+            used.setdefault(d, []).append(c)
+    return used
+
+
+def class_plan(m: TriModel, plan: dict[int, list[int]]) -> dict[tuple[int, int], int] | None:
+    """A plan by catalogue index as values of the span's class variables (None when it
+    uses a workout on a day the model has no variable for)."""
+    owner = {j: c for c, members in enumerate(m.classes) for j in members}
+    picked = {(d, owner[j]) for d, js in plan.items() for j in js}
+    if not picked <= m.y.keys():
+        return None
+    return {key: int(key in picked) for key in m.y}
+
+
+def complete_hint(m: TriModel, plan: dict[int, list[int]]) -> bool:
+    """Hint every variable from `plan` (the auxiliary ones by propagating it in a copy of
+    the model); False, and no hint, when the plan breaks a constraint of this model."""
+    values = class_plan(m, plan)
+    if values is None:
+        return False
+    copy = m.model.clone()
+    index = {key: v.index for key, v in m.y.items()}
+    for key, value in values.items():
+        copy.add(copy.get_int_var_from_proto_index(index[key]) == value)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 30.0
+    if solver.solve(copy) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return False
+    for i in range(len(m.model.proto.variables)):
+        m.model.add_hint(
+            m.model.get_int_var_from_proto_index(i),
+            solver.value(copy.get_int_var_from_proto_index(i)),
+        )
+    return True
