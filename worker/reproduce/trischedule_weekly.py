@@ -68,7 +68,7 @@ def seed_method(data: TriData, time_limit_per_week_s: float = 10.0, workers: int
     worst: SolveStatus = "OPTIMAL"
     for week in data.weeks:
         end = week.first_day + week.days
-        span = Span(week.first_day, end, history=dict(plan))
+        span = Span(week.first_day, end, fixed=dict(plan))
         chosen, status = solve_week(data, span, time_limit_per_week_s, workers)
         plan.update(chosen)
         if status != "OPTIMAL":
