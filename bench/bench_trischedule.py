@@ -97,7 +97,7 @@ def main() -> None:
         f"CPython {platform.python_version()}; 1-min load average before/after "
         f"[{before:.2f}, {after:.2f}] (the 2 cores were shared with other work: times are "
         f"noisy). Our solve: {args.limit:g} s limit, 2 workers; the seed's method: the same "
-        f"time shared by its weeks (at least 0.5 s each), every week with 2 workers. "
+        f"time shared by its weeks (at least 1 s each), every week with 2 workers. "
         f"Default parameters (`TriParameters`). Whole run {time.perf_counter() - began:.0f} s."
     )
     args.out.mkdir(parents=True, exist_ok=True)

@@ -116,8 +116,8 @@ class TriComparison:
 
 
 def _weekly_budget(req: TriRequest, data: TriData) -> float:
-    """The seed's method gets the same time as ours, shared by its weeks (at least 0.5 s)."""
-    return max(0.5, req.time_limit_s / len(data.weeks))
+    """The seed's method gets the same time as ours, shared by its weeks (at least 1 s)."""
+    return max(1.0, req.time_limit_s / len(data.weeks))
 
 
 def _result(req: TriRequest, data: TriData, chosen: dict[int, list[int]]) -> TriResult:

@@ -5,12 +5,13 @@ seed's own week-by-week method (span = one week, earlier days fixed, from the
 fitness carried in). Semantics are the seed's as reproduced in `trischedule.py`; the
 formulation is tightened where the rows are linear:
 
-- fatigue: one variable per day and sport for what the day adds, one per day and sport for
-  the decayed window (its domain is the sport cap), and the total cap over the three window
-  variables instead of re-expanding eighteen terms;
-- divergence: one fitness variable per week end and sport (one dense row each), the six
-  pairwise rows on those variables (two terms each) instead of six dense rows;
+- fatigue: one variable per day and sport for what the day adds (its domain the largest
+  the day's catalogue holds), the window rows over those (six terms a row, not one per
+  workout);
+- divergence: rows over the daily gain variables (one per day and sport, not per
+  workout);
 - tight domains from the catalogue (the largest gain and fatigue a day can hold);
+- implied rows: cliques of workouts too heavy to share a few days under the sport cap;
 - symmetry: workouts identical in every modelled figure (sport, minutes, fatigue, gain,
   phases; the CSV has "fast form 25s" and "toy sets") share one variable per day. A class
   of c such workouts used at most c times in any `variety_days` window can always be named
@@ -78,10 +79,7 @@ class TriModel:
     # (day, sport) -> what the day adds: a variable inside the span, a constant outside
     gain: dict[tuple[int, str], Expr] = field(default_factory=dict)
     fatigue: dict[tuple[int, str], Expr] = field(default_factory=dict)
-    window: dict[tuple[int, str], cp_model.IntVar] = field(default_factory=dict)
-    fitness: dict[tuple[int, str], cp_model.IntVar] = field(default_factory=dict)  # week end
-    fitness_end: dict[str, cp_model.IntVar] = field(default_factory=dict)
-    gain_top: dict[tuple[int, str], int] = field(default_factory=dict)  # gain's upper bound
+    fitness_end: dict[str, cp_model.LinearExpr] = field(default_factory=dict)  # scaled
 
 
 def _workout(data: TriData, m: TriModel, c: int) -> int:
@@ -136,7 +134,6 @@ def daily_totals_per_sport(m: TriModel, data: TriData) -> None:
                 mine = [w for w in picked if w.sport == sport]
                 m.gain[d, sport] = sum(round(GAIN_SCALE * w.fitness_gain) for w in mine)
                 m.fatigue[d, sport] = sum(round(w.fatigue) for w in mine)
-                m.gain_top[d, sport] = 0
                 continue
             chosen = [c for c in _day_classes(m, d) if _sport_of(data, m, c) == sport]
             gains = [
@@ -149,26 +146,29 @@ def daily_totals_per_sport(m: TriModel, data: TriData) -> None:
             m.model.add(g == sum(v * m.y[d, c] for v, c in zip(gains, chosen, strict=True)))
             m.model.add(f == sum(v * m.y[d, c] for v, c in zip(fats, chosen, strict=True)))
             m.gain[d, sport], m.fatigue[d, sport] = g, f
-            m.gain_top[d, sport] = max(gains, default=0)
 
 
 def fatigue_within_caps(m: TriModel, data: TriData) -> None:
-    """Constraints 2 and 2a: the decayed window per sport within the sport cap (the window
-    variable's domain), the three windows' sum within the total cap; every day whose window
-    reaches into the span."""
+    """Constraints 2 and 2a: the decayed window per sport within the sport cap, the three
+    windows' sum within the total cap; every day whose window reaches into the span.
+
+    Plain rows over the daily fatigue variables: a variable per window (its domain the
+    cap) reads more tightly but kept CP-SAT's LP from its bound (2 cores, 20 s on the
+    148-day season: bound 1116 with them, 503 without, the LP optimum)."""
     p = data.params
     weights = data.fatigue_weights()
     sport_cap = round(p.sport_fatigue_cap * FAT_SCALE)
     total_cap = round(p.total_fatigue_cap * FAT_SCALE)
     for d in range(m.span.first, min(m.span.last_row, m.span.end + len(weights) - 1)):
-        for sport in SPORTS:
-            terms = [
+        rows = {
+            sport: sum(
                 wk * m.fatigue[d - k, sport] for k, wk in enumerate(weights) if d - k >= 0 and wk
-            ]
-            w = m.model.new_int_var(0, sport_cap, f"window_{d}_{sport}")
-            m.model.add(w == sum(terms))
-            m.window[d, sport] = w
-        m.model.add(sum(m.window[d, s] for s in SPORTS) <= total_cap)
+            )
+            for sport in SPORTS
+        }
+        for row in rows.values():
+            m.model.add(row <= sport_cap)
+        m.model.add(sum(rows.values()) <= total_cap)
 
 
 def same_workout_spaced_out(m: TriModel, data: TriData) -> None:
@@ -203,40 +203,25 @@ def _fitness_row(m: TriModel, data: TriData, sport: str, t: int) -> cp_model.Lin
     return cp_model.LinearExpr.weighted_sum([m.gain[d, sport] for d in range(t)], coefs) + const
 
 
-def _fitness_domain(m: TriModel, data: TriData, sport: str, t: int) -> tuple[int, int]:
-    """No gain on the span's days, or each day's largest: the row's range."""
-    rho = data.daily_retention
-    low = round(OBJ_SCALE * data.params.start_fitness * rho**t)
-    high = low
-    for d in range(t):
-        coef = round(FIT_SCALE * rho ** (t - 1 - d))
-        g = m.gain[d, sport]
-        if isinstance(g, int):
-            low, high = low + coef * g, high + coef * g
-        else:
-            high += coef * m.gain_top[d, sport]
-    return low, high
-
-
 def fitness_stays_balanced(m: TriModel, data: TriData) -> None:
     """Constraint 4: |F_a - F_b| <= max_divergence at every week end after the span's first
-    day (race morning included), on one fitness variable per week end and sport."""
+    day (race morning included).
+
+    The rows stay dense in the daily gains: one fitness variable per week end and sport
+    (two-term difference rows) was measured to slow CP-SAT's LP (10 units of deterministic
+    time on the 148-day season: bound 1056 with them, 531 without)."""
     bound = round(OBJ_SCALE * data.params.max_divergence)
     for week in data.weeks:
         t = week.first_day + week.days
         if not m.span.first < t <= m.span.last_row:
             continue
-        for sport in SPORTS:
-            low, high = _fitness_domain(m, data, sport, t)
-            f = m.model.new_int_var(low, high, f"fitness_{t}_{sport}")
-            m.model.add(f == _fitness_row(m, data, sport, t))
-            m.fitness[t, sport] = f
+        fit: dict[str, cp_model.LinearExpr] = {s: _fitness_row(m, data, s, t) for s in SPORTS}
         for i, a in enumerate(SPORTS):
             for b in SPORTS[i + 1 :]:
-                m.model.add(m.fitness[t, a] - m.fitness[t, b] <= bound)
-                m.model.add(m.fitness[t, b] - m.fitness[t, a] <= bound)
+                m.model.add(fit[a] - fit[b] <= bound)
+                m.model.add(fit[b] - fit[a] <= bound)
         if t == m.span.last_row:
-            m.fitness_end = {s: m.fitness[t, s] for s in SPORTS}
+            m.fitness_end = fit
 
 
 def heavy_sessions_spaced(m: TriModel, data: TriData) -> None:

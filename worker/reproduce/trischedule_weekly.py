@@ -49,11 +49,19 @@ def solve_week(
         for (_, c), v in m.y.items()
     ]
     m.model.maximize(sum(gains))
-    solver = cp_model.CpSolver()
-    configure_base(solver, workers, time_limit_s)
-    if workers >= 2:
-        solver.parameters.subsolvers.extend(LP_SUBSOLVERS)
-    code = solver.solve(m.model)
+    # an empty week always fits: the first solution whatever the load; a limit spent
+    # before the search even starts is doubled (at most 4 times)
+    for v in m.y.values():
+        m.model.add_hint(v, 0)
+    code = cp_model.UNKNOWN
+    for attempt in range(5):
+        solver = cp_model.CpSolver()
+        configure_base(solver, workers, time_limit_s * 2**attempt)
+        if workers >= 2:
+            solver.parameters.subsolvers.extend(LP_SUBSOLVERS)
+        code = solver.solve(m.model)
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            break
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise RuntimeError(f"week from day {span.first}: {solver.status_name(code)}")
     status: SolveStatus = "OPTIMAL" if code == cp_model.OPTIMAL else "FEASIBLE"
