@@ -45,7 +45,8 @@ __all__ = ["compare_trischedule", "load_catalogue", "season_calendar", "solve_tr
 
 def solver_parameters(time_limit_s: float, workers: int) -> cp_model.CpSolver:
     """The LP-heavy pair (as for plans): the default 2-worker portfolio left the bound at
-    2.5 times the objective; with them it reaches the LP relaxation within seconds."""
+    2.5 times the objective; with them it comes down to the LP relaxation (503 on the
+    22-week 5-h season, about 6% above the plans found; bench/results/trischedule.md)."""
     solver = cp_model.CpSolver()
     configure_base(solver, workers, time_limit_s)
     solver.parameters.relative_gap_limit = 1e-4
