@@ -50,11 +50,20 @@ def register(subparsers: Any) -> None:
     cs.add_argument("--json", action="store_true", help="print one JSON object")
     cs.set_defaults(func=run_cs358)
 
-    tri = sub.add_parser("trischedule", help="the triathlon season, solved at once")
+    tri = sub.add_parser(
+        "trischedule",
+        help="the triathlon season, at once and by the seed's week-by-week method",
+    )
     tri.add_argument("--start", type=_date, required=True)
     tri.add_argument("--race-date", type=_date, required=True)
     tri.add_argument("--weekly-hours", type=float, required=True)
-    tri.add_argument("--time-limit", type=float, default=30.0, help="seconds")
+    tri.add_argument(
+        "--time-limit",
+        type=float,
+        default=30.0,
+        help="seconds for the whole-season solve; the seed's method gets as much, shared "
+        "by its weeks (at least 1 s each)",
+    )
     tri.add_argument("--workers", type=int, default=2)
     tri.add_argument("--json", action="store_true", help="print one JSON object")
     tri.set_defaults(func=run_trischedule)
