@@ -22,18 +22,14 @@ formulation is tightened where the rows are linear:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
 from shared.reproduce import SPORTS
-
-if TYPE_CHECKING:
-    from worker.reproduce.trischedule import TriData
+from worker.reproduce.trischedule_data import FAT_SCALE, TriData
 
 FIT_SCALE = 1000  # retention coefficients in thousandths
 GAIN_SCALE = 10  # the CSV's gains have one decimal
-FAT_SCALE = 100  # fatigue weights in hundredths
 OBJ_SCALE = FIT_SCALE * GAIN_SCALE  # model fitness units per unit of fitness
 
 
@@ -153,7 +149,7 @@ def fatigue_within_caps(m: TriModel, data: TriData) -> None:
     windows' sum within the total cap; every day whose window reaches into the span.
 
     Plain rows over the daily fatigue variables: a variable per window (its domain the
-    cap) reads more tightly but kept CP-SAT's LP from its bound (2 cores, 20 s on the
+    cap) reads more tightly but kept CP-SAT's LP from its bound (20 s on 2 shared cores,
     148-day season: bound 1116 with them, 503 without, the LP optimum)."""
     p = data.params
     weights = data.fatigue_weights()
