@@ -112,7 +112,7 @@ def test_trischedule_json_via_subprocess() -> None:
         "--weekly-hours",
         "5",
         "--time-limit",
-        "5",
+        "10",
         "--json",
     ]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180, check=False)

@@ -124,3 +124,13 @@ def test_identical_workouts_merged_keep_the_optimum() -> None:
     req = TriRequest(start=date(2025, 6, 1), race_date=date(2025, 6, 8), weekly_hours=3)
     data = TriData.from_request(req)
     assert _optimum(data, merge=True) == pytest.approx(_optimum(data, merge=False), abs=1e-6)
+
+
+def test_a_limit_too_short_for_the_search_still_gives_a_checked_plan() -> None:
+    req = TriRequest(
+        start=date(2025, 1, 31), race_date=date(2025, 2, 21), weekly_hours=6, time_limit_s=0.01
+    )
+    result = compare_trischedule(req)
+    assert result.ours.status in ("OPTIMAL", "FEASIBLE")
+    ours = sum(check(result.ours, 6).values())
+    assert ours >= sum(check(result.seed_plan, 6).values()) - 1e-6
