@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from shared.planning import Athlete
+import pytest
+from ortools.sat.python import cp_model
+
+from bench.bench_quality import PROFILES
+from shared.planning import Athlete, Distance
 from tests.engine.conftest import request_for
 from worker.engine import solve
+from worker.engine.calendar import build_calendar
+from worker.engine.explain import _Checks
+from worker.engine.model import build_model
+from worker.engine.precheck import arithmetic_conflict
+from worker.engine.validation import schema_for
 
 
 def test_too_few_hours_for_a_marathon_names_hours_and_long_run() -> None:
@@ -46,3 +55,50 @@ def test_a_long_plan_names_the_hours_as_a_short_one_does() -> None:
         text = " ".join(result.conflicts)
         assert "2 training hours per week" in text and "form (TSB)" not in text
         assert len(result.conflicts) >= 3  # the hours and at least two limits they clash with
+
+
+def test_blocked_weekdays_name_the_availability() -> None:
+    """Two open days a week cannot hold three runs: the availability is named, not only
+    the runs (a check that bakes availability into the days would leave it out)."""
+    result = solve(request_for("half", 12, athlete=Athlete(availability_min=[0] * 5 + [None] * 2)))
+    assert result.status == "INFEASIBLE"
+    text = " ".join(result.conflicts)
+    assert "no training on Monday, Tuesday, Wednesday, Thursday, Friday" in text
+    assert "3 runs per week" in text
+
+
+ARITHMETIC = (
+    ("marathon", 16, Athlete(weekly_hours=2)),
+    ("10k", 10, Athlete(ctl=40, atl=110)),
+    ("half", 10, Athlete(rest_days=5)),
+    ("marathon", 20, Athlete(availability_min=[45] * 7)),
+    ("half", 12, Athlete(availability_min=[0] * 5 + [None] * 2)),
+)
+
+
+@pytest.mark.parametrize(("distance", "weeks", "athlete"), ARITHMETIC)
+def test_a_conflict_found_by_arithmetic_is_one_the_model_cannot_hold(
+    distance: Distance, weeks: int, athlete: Athlete
+) -> None:
+    """The families the request's sums name are infeasible together by CP-SAT too (the
+    model with those families alone), and so is the whole model: the precheck never
+    blames a request the model could plan."""
+    request = request_for(distance, weeks, athlete=athlete)
+    schema = schema_for(request)
+    calendar = build_calendar(request, schema)
+    groups = arithmetic_conflict(request, schema, calendar)
+    assert groups
+    checks = _Checks(request, schema, calendar, None)
+    assert checks.infeasible(groups)
+    full = build_model(request, schema, calendar)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 30
+    assert solver.solve(full.model) == cp_model.INFEASIBLE
+
+
+@pytest.mark.parametrize("name", sorted(PROFILES))
+def test_no_arithmetic_conflict_for_a_plannable_request(name: str) -> None:
+    """The runners of the plan-quality bench all get plans: no sum may say otherwise."""
+    request = PROFILES[name]
+    schema = schema_for(request)
+    assert arithmetic_conflict(request, schema, build_calendar(request, schema)) is None

@@ -2,9 +2,12 @@
 
 Each user-facing constraint family is a group; an explanation is a minimal set of groups
 that cannot all hold, each named by its family's sentence in the registry
-(`model/registry.py`). Finding it is a few small feasibility checks, each on a model built
-with only the groups in question (so presolve has nothing to strip) and each on a
-deterministic budget (the same request is explained the same way every time):
+(`model/registry.py`). The request's arithmetic comes first (precheck.py: hours against
+the minimum week, rest days against runs, the form floor of the first morning...): a
+conflict a sum proves needs no search. Otherwise a few small feasibility checks, each on
+a model built with only the groups in question (so presolve has nothing to strip), with
+neither presolve nor LP (`configure_explain`) and each on a deterministic budget (the
+same request is explained the same way every time):
 
 1. The heaviest group (the daily form floor's dense fitness rows are half the model at 36
    weeks) is left out first: when the rest is still infeasible, the conflict does not need
@@ -30,8 +33,9 @@ from worker.engine.calendar import Calendar
 from worker.engine.model import PlanModel, build_model
 from worker.engine.model.family import Limits
 from worker.engine.model.registry import FAMILIES, family
-from worker.engine.parameters import configure_probe
+from worker.engine.parameters import configure_explain
 from worker.engine.past import FixedPast
+from worker.engine.precheck import arithmetic_conflict
 
 # Deterministic-time budgets (about seconds of one worker's work) of the core and of one
 # deletion check; the heaviest group is left out first when it holds this share of the
@@ -71,10 +75,17 @@ class _Checks:
         return pm
 
     def infeasible(self, groups: Collection[str]) -> bool:
-        """True if these groups (and the structural rows) cannot all hold."""
+        """True if these groups (and the structural rows) cannot all hold. Built in
+        diagnosis mode with every guard on: a plain build leaves out the options a day
+        cannot hold, so availability would hold in every check, named or not."""
+        pm = self.build(groups, diagnose=True)
+        variables = pm.model.proto.variables
+        for guard in pm.guards.values():
+            domain = variables[guard.index].domain
+            domain[0] = domain[1] = 1
         solver = cp_model.CpSolver()
-        configure_probe(solver, _CHECK_BUDGET)
-        return solver.solve(self.build(groups, diagnose=False).model) == cp_model.INFEASIBLE
+        configure_explain(solver, _CHECK_BUDGET)
+        return solver.solve(pm.model) == cp_model.INFEASIBLE
 
     def core(
         self, pm: PlanModel, fixed_on: Collection[str] = ()
@@ -89,7 +100,7 @@ class _Checks:
         pm.model.clear_assumptions()
         pm.model.add_assumptions([pm.guards[g] for g in assumed.values()])
         solver = cp_model.CpSolver()
-        configure_probe(solver, _CORE_BUDGET)
+        configure_explain(solver, _CORE_BUDGET)
         status = solver.solve(pm.model)
         if status != cp_model.INFEASIBLE:
             return status, []
@@ -147,7 +158,19 @@ def conflicting_groups(
 def explain_infeasibility(
     request: PlanRequest, schema: TrainingSchema, calendar: Calendar, fixed: FixedPast | None = None
 ) -> list[str]:
-    groups = conflicting_groups(request, schema, calendar, fixed)
+    groups = arithmetic_conflict(request, schema, calendar) if fixed is None else None
+    if groups is None:
+        groups = conflicting_groups(request, schema, calendar, fixed)
+    return conflict_sentences(groups, request, schema, fixed)
+
+
+def conflict_sentences(
+    groups: list[str] | None,
+    request: PlanRequest,
+    schema: TrainingSchema,
+    fixed: FixedPast | None = None,
+) -> list[str]:
+    """The conflict in words: a head sentence naming every limit, then one per limit."""
     if groups is None:
         return [
             "No plan satisfies all of your limits together, and the conflict could not be "
@@ -160,9 +183,6 @@ def explain_infeasibility(
         ]
     limits = [describe(g, request, schema, fixed) for g in groups]
     if len(limits) == 1:
-        head = f"This limit cannot be met on its own: {limits[0]}."
-    else:
-        head = "These limits cannot all hold together: " + "; ".join(limits) + "."
-    if len(limits) == 1:
-        return [head]
+        return [f"This limit cannot be met on its own: {limits[0]}."]
+    head = "These limits cannot all hold together: " + "; ".join(limits) + "."
     return [head, *(limit[0].upper() + limit[1:] + "." for limit in limits)]

@@ -65,6 +65,20 @@ def configure_probe(solver: cp_model.CpSolver, budget: float) -> None:
     p.catch_sigint_signal = False
 
 
+def configure_explain(solver: cp_model.CpSolver, budget: float) -> None:
+    """A check of an explanation (explain.py): one worker on `budget` units of deterministic
+    time (the same answer every time) with neither presolve nor LP. Its models hold only
+    the groups in question, so presolve has little to strip, and the conflicts are
+    propagation's to find (a row whose bounds cannot meet, a week's sums): the LP's
+    relaxation and presolve's probing cost more than they prove here."""
+    configure_base(solver, 1, 1.0 + 4.0 * budget)
+    p = solver.parameters
+    p.max_deterministic_time = budget
+    p.cp_model_presolve = False
+    p.linearization_level = 0
+    p.catch_sigint_signal = False
+
+
 def configure(solver: cp_model.CpSolver, request: PlanRequest) -> None:
     configure_base(solver, request.workers, request.wall_limit_s)
     p = solver.parameters
