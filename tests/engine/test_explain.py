@@ -6,7 +6,7 @@ import pytest
 from ortools.sat.python import cp_model
 
 from bench.bench_quality import PROFILES
-from shared.planning import Athlete, Distance
+from shared.planning import Athlete, Distance, PlanRequest
 from tests.engine.conftest import request_for
 from worker.engine import solve
 from worker.engine.calendar import build_calendar
@@ -67,33 +67,43 @@ def test_blocked_weekdays_name_the_availability() -> None:
     assert "3 runs per week" in text
 
 
-ARITHMETIC = (
-    ("marathon", 16, Athlete(weekly_hours=2)),
-    ("10k", 10, Athlete(ctl=40, atl=110)),
-    ("half", 10, Athlete(rest_days=5)),
-    ("marathon", 20, Athlete(availability_min=[45] * 7)),
-    ("half", 12, Athlete(availability_min=[0] * 5 + [None] * 2)),
-)
+def fitness_on_race_day(distance: Distance, weeks: int, ctl: float) -> PlanRequest:
+    request = request_for(distance, weeks)
+    race = request.races[0].model_copy(update={"fitness_floor": ctl})
+    return request.model_copy(update={"races": [race]})
 
 
-@pytest.mark.parametrize(("distance", "weeks", "athlete"), ARITHMETIC)
-def test_a_conflict_found_by_arithmetic_is_one_the_model_cannot_hold(
-    distance: Distance, weeks: int, athlete: Athlete
-) -> None:
+ARITHMETIC = {
+    "2 h a week, marathon": request_for("marathon", 16, athlete=Athlete(weekly_hours=2)),
+    "ATL 110": request_for("10k", 10, athlete=Athlete(ctl=40, atl=110)),
+    "5 rest days": request_for("half", 10, athlete=Athlete(rest_days=5)),
+    "45 min a day": request_for("marathon", 20, athlete=Athlete(availability_min=[45] * 7)),
+    "2 days open": request_for("half", 12, athlete=Athlete(availability_min=[0] * 5 + [None] * 2)),
+    "CTL 90 in 10 weeks": fitness_on_race_day("10k", 10, 90),
+    "CTL 120 at 8 h": fitness_on_race_day("marathon", 36, 120),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ARITHMETIC))
+def test_a_conflict_found_by_arithmetic_is_one_the_model_cannot_hold(name: str) -> None:
     """The families the request's sums name are infeasible together by CP-SAT too (the
     model with those families alone), and so is the whole model: the precheck never
     blames a request the model could plan."""
-    request = request_for(distance, weeks, athlete=athlete)
+    request = ARITHMETIC[name]
     schema = schema_for(request)
     calendar = build_calendar(request, schema)
     groups = arithmetic_conflict(request, schema, calendar)
     assert groups
-    checks = _Checks(request, schema, calendar, None)
-    assert checks.infeasible(groups)
-    full = build_model(request, schema, calendar)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = 30
-    assert solver.solve(full.model) == cp_model.INFEASIBLE
+    alone = _Checks(request, schema, calendar, None).build(groups, diagnose=True)
+    for guard in alone.guards.values():  # the named families on, nothing else
+        domain = alone.model.proto.variables[guard.index].domain
+        domain[0] = domain[1] = 1
+    assert set(alone.guards) == set(groups)
+    for model in (alone.model, build_model(request, schema, calendar).model):
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = 60
+        solver.parameters.num_workers = 2
+        assert solver.solve(model) == cp_model.INFEASIBLE
 
 
 @pytest.mark.parametrize("name", sorted(PROFILES))

@@ -30,12 +30,14 @@ from ortools.sat.python import cp_model
 
 from shared.planning import PlanRequest, TrainingSchema
 from worker.engine.calendar import Calendar
+from worker.engine.hint import add_heuristic_hint
 from worker.engine.model import PlanModel, build_model
 from worker.engine.model.family import Limits
 from worker.engine.model.registry import FAMILIES, family
 from worker.engine.parameters import configure_explain
 from worker.engine.past import FixedPast
 from worker.engine.precheck import arithmetic_conflict
+from worker.engine.repeatable import _holds as holds
 
 # Deterministic-time budgets (about seconds of one worker's work) of the core and of one
 # deletion check; the heaviest group is left out first when it holds this share of the
@@ -66,6 +68,12 @@ class _Checks:
         fixed: FixedPast | None,
     ) -> None:
         self.request, self.schema, self.calendar, self.fixed = request, schema, calendar, fixed
+        # The groups the heuristic plan breaks: any set of groups clear of them holds (the
+        # plan is the proof). None: unknown (the plan breaks a structural row).
+        self.broken: set[str] | None = None
+
+    def holds_by_plan(self, groups: Collection[str]) -> bool:
+        return self.broken is not None and not self.broken.intersection(groups)
 
     def build(self, groups: Collection[str] | None, diagnose: bool) -> PlanModel:
         pm = build_model(
@@ -78,6 +86,8 @@ class _Checks:
         """True if these groups (and the structural rows) cannot all hold. Built in
         diagnosis mode with every guard on: a plain build leaves out the options a day
         cannot hold, so availability would hold in every check, named or not."""
+        if self.holds_by_plan(groups):
+            return False
         pm = self.build(groups, diagnose=True)
         variables = pm.model.proto.variables
         for guard in pm.guards.values():
@@ -107,6 +117,30 @@ class _Checks:
         return status, [assumed[i] for i in solver.sufficient_assumptions_for_infeasibility()]
 
 
+def _broken_by_plan(pm: PlanModel) -> set[str] | None:
+    """The groups the heuristic plan breaks, on a diagnosis build (every guard on); None
+    when it breaks a structural row or leaves a variable without a value."""
+    add_heuristic_hint(pm)
+    proto = pm.model.proto
+    hint = proto.solution_hint
+    value = dict(zip(hint.vars, hint.values, strict=True))
+    value.update((guard.index, 1) for guard in pm.guards.values())
+    for index, var in enumerate(proto.variables):
+        domain = list(var.domain)
+        if index not in value:
+            if domain[0] != domain[-1]:
+                return None
+            value[index] = domain[0]
+    broken: set[str] = set()
+    for index, ct in enumerate(proto.constraints):
+        if holds(ct, value) is not True:
+            group = pm.constraint_groups.get(index)
+            if group is None:
+                return None
+            broken.add(group)
+    return broken
+
+
 def _heaviest(pm: PlanModel) -> str | None:
     """The group with the most nonzeros, if it holds `_HEAVY_SHARE` of the guarded ones."""
     constraints = pm.model.proto.constraints
@@ -126,11 +160,18 @@ def conflicting_groups(
     """A minimal set of clashing groups; [] when no user limit is to blame; None if unknown."""
     checks = _Checks(request, schema, calendar, fixed)
     full = checks.build(None, diagnose=True)
+    checks.broken = _broken_by_plan(full)  # its hint stays: the core's search may use it
     heavy = _heaviest(full)
     necessary: list[str] = []
     core: list[str] | None = None
     if heavy is not None:
-        status, found = checks.core(checks.build([g for g in full.guards if g != heavy], True))
+        rest = [g for g in full.guards if g != heavy]
+        found: list[str] = []
+        status: cp_model.CpSolverStatus
+        if checks.holds_by_plan(rest):
+            status = cp_model.FEASIBLE
+        else:
+            status, found = checks.core(checks.build(rest, True))
         if status == cp_model.INFEASIBLE:
             core = found
         elif status in (cp_model.FEASIBLE, cp_model.OPTIMAL):

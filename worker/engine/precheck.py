@@ -19,8 +19,10 @@ from itertools import combinations
 from shared.planning import PlanRequest, SessionTemplate, TrainingSchema
 from worker.engine.calendar import Calendar, Week
 from worker.engine.model.container import HARD_INTENSITIES, PlanModel
+from worker.engine.model.families.load import first_week_load_cap
 from worker.engine.model.families.quality import week_phase, weekly_minimum
 from worker.engine.model.registry import FAMILIES
+from worker.engine.templates import race_session
 
 # The weekly families whose minimum time a week's hours must hold, in registry order.
 _WEEKLY = ("min_runs", "long_run", "quality_by_phase")
@@ -35,6 +37,7 @@ def arithmetic_conflict(
     checks = (
         _form_floor_first_morning,
         _race_fitness_against_ramp,
+        _race_fitness_against_week_loads,
         _rest_days_against_runs,
         _availability,
         _hours,
@@ -68,6 +71,62 @@ def _race_fitness_against_ramp(pm: PlanModel) -> list[str] | None:
     weeks = sum(1 for w in pm.calendar.weeks if w.days[0] < race)
     highest = pm.request.athlete.ctl + pm.request.rules.max_ctl_ramp * weeks
     return ["ctl_ramp", "race_fitness"] if goal.fitness_floor > highest else None
+
+
+def _race_fitness_against_week_loads(pm: PlanModel) -> list[str] | None:
+    """The race eve's fitness (CTL) at most what the heaviest weeks give, each week's load
+    on its day that counts most (later days weigh more): weeks bounded by the hours (load
+    per minute at most the catalogue's densest session), or by the growth from the first
+    week's cap (max_week_load_growth a week), or by both."""
+    race = pm.calendar.race_index
+    goal = pm.days[race].race
+    if goal is None or goal.fitness_floor is None or race == 0:
+        return None
+    hours = ["weekly_hours"]
+    growth = ["load_growth", "first_week"]
+    for families in (hours, growth, hours + growth):
+        if goal.fitness_floor > _highest_race_fitness(pm, families):
+            order = [f.name for f in FAMILIES]
+            return sorted(["race_fitness", *families], key=order.index)
+    return None
+
+
+def _highest_race_fitness(pm: PlanModel, families: list[str]) -> float:
+    race = pm.calendar.race_index
+    const, coeffs = pm.response.ctl_at_end(race - 1)
+    rules = pm.request.rules
+    sessions = [*pm.catalogue.runs, *([pm.catalogue.strength] if pm.catalogue.strength else [])]
+    density = max((s.load / s.duration_min for s in sessions if s.duration_min), default=0.0)
+    minutes = round(pm.request.athlete.weekly_hours * 60)
+    day_max = max((s.load for s in pm.catalogue.runs), default=0)
+    day_max += day_max if pm.request.athlete.doubles else 0
+    day_max += pm.catalogue.strength.load if pm.catalogue.strength else 0
+    caps: dict[int, float] = {}
+    highest = const
+    weeks = pm.calendar.weeks
+    for i, week in enumerate(weeks):
+        cap = float(day_max * len(week.days))
+        if "weekly_hours" in families:
+            cap = min(cap, density * minutes)
+        if "load_growth" in families:
+            ref = next((w for w in reversed(weeks[:i]) if not w.is_recovery), None)
+            if i == 0:
+                cap = min(cap, first_week_load_cap(pm) * len(week.days) // 7)
+            elif week.full and ref is not None:
+                cap = min(cap, rules.max_week_load_growth * caps[ref.number] * 7 / len(ref.days))
+        caps[week.number] = cap
+        before = [d for d in week.days if d < race]
+        if before:
+            highest += cap * max(coeffs[d] for d in before)
+            raced = [d for d in before if pm.days[d].race is not None]
+            highest += sum(coeffs[d] * _race_load(pm, d) for d in raced)
+    return highest
+
+
+def _race_load(pm: PlanModel, d: int) -> int:
+    race = pm.days[d].race
+    assert race is not None
+    return race_session(race.distance).load
 
 
 def _availability(pm: PlanModel) -> list[str] | None:
