@@ -81,6 +81,7 @@ ARITHMETIC = {
     "2 days open": request_for("half", 12, athlete=Athlete(availability_min=[0] * 5 + [None] * 2)),
     "CTL 90 in 10 weeks": fitness_on_race_day("10k", 10, 90),
     "CTL 120 at 8 h": fitness_on_race_day("marathon", 36, 120),
+    "4 rest days": request_for("half", 16, athlete=Athlete(rest_days=4)),
 }
 
 

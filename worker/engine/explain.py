@@ -160,7 +160,8 @@ def conflicting_groups(
     """A minimal set of clashing groups; [] when no user limit is to blame; None if unknown."""
     checks = _Checks(request, schema, calendar, fixed)
     full = checks.build(None, diagnose=True)
-    checks.broken = _broken_by_plan(full)  # its hint stays: the core's search may use it
+    checks.broken = _broken_by_plan(full)
+    full.model.clear_hints()  # a hint breaking the rows misleads the core's search
     heavy = _heaviest(full)
     necessary: list[str] = []
     core: list[str] | None = None

@@ -21,6 +21,7 @@ from worker.engine.calendar import Calendar, Week
 from worker.engine.model.container import HARD_INTENSITIES, PlanModel
 from worker.engine.model.families.load import first_week_load_cap
 from worker.engine.model.families.quality import week_phase, weekly_minimum
+from worker.engine.model.families.taper import open_day
 from worker.engine.model.registry import FAMILIES
 from worker.engine.templates import race_session
 
@@ -39,6 +40,7 @@ def arithmetic_conflict(
         _race_fitness_against_ramp,
         _race_fitness_against_week_loads,
         _rest_days_against_runs,
+        _rest_days_against_race_week,
         _availability,
         _hours,
     )
@@ -155,6 +157,26 @@ def _rest_days_against_runs(pm: PlanModel) -> list[str] | None:
     rest, runs = pm.request.athlete.rest_days, pm.request.rules.min_runs_per_week
     if rest > 0 and runs > 0 and rest + runs > 7 and any(w.full for w in pm.calendar.weeks):
         return ["rest_days", "min_runs"]
+    return None
+
+
+def _rest_days_against_race_week(pm: PlanModel) -> list[str] | None:
+    """The race's week holds its rest days on its days before the race; those that fall in
+    the 6 days before the race leave fewer days for the race week's short runs."""
+    rules, cal = pm.request.rules, pm.calendar
+    race = cal.race_index
+    week = next(w for w in cal.weeks if race in w.days)
+    rest = pm.request.athlete.rest_days
+    if not week.full or rest == 0 or any(pm.days[d].race for d in week.days if d != race):
+        return None
+    before = [d for d in week.days if d < race]
+    window = [d for d in range(max(0, race - 6), race)]
+    opened = sum(1 for d in window if open_day(pm, pm.days[d]))
+    need = min(rules.race_week_short_runs, opened)
+    inside = [d for d in before if d in window]
+    rests_inside = max(0, rest - (len(before) - len(inside)))
+    if need > len(inside) - rests_inside + (len(window) - len(inside)):
+        return ["rest_days", "race_week"]
     return None
 
 
