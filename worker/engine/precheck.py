@@ -126,8 +126,11 @@ def _highest_race_fitness(pm: PlanModel, families: list[str]) -> float:
 
 
 def _race_load(pm: PlanModel, d: int) -> int:
+    """A race day's load, as the model's race session has it (model/variables.py)."""
     race = pm.days[d].race
     assert race is not None
+    if race.priority == "A" and race.distance == pm.schema.distance:
+        return pm.schema.race_load
     return race_session(race.distance).load
 
 
