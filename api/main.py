@@ -32,6 +32,7 @@ from api.routers import (
     web,
 )
 from api.routers.calendar import install as install_calendar
+from api.routers.workouts import router as workouts_router
 from api.routers.zones import router as zones_router
 from shared.indexes import INDEXES, OBSOLETE_INDEXES
 from shared.settings import Settings, get_settings
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     # Before the plans router, which would take `<plan_id>.<extension>` for a plan id.
     app.include_router(exports.router)
+    app.include_router(workouts_router)  # device workouts: with the other plan files
     app.include_router(web.router)
     routers = (health.router, runners.router, schemas.router, plans.router, jobs.router)
     more = (activities.router, uploads.router, replans.router, diff.router, zones_router)

@@ -7,10 +7,21 @@ Both the CLI, the Celery task and the API import these models; the engine in
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationError,
+    model_validator,
+)
 
+from shared import session_steps
+from shared.markers import Markers
+from shared.session_steps import TemplateItem
 from shared.steps import PlanStep
 
 Distance = Literal["5k", "10k", "half", "marathon"]
@@ -46,7 +57,10 @@ class StrictModel(BaseModel):
 
 
 class SessionTemplate(StrictModel):
-    """One entry of a training schema's session catalogue."""
+    """One entry of a training schema's session catalogue.
+
+    With `steps`, its `duration_min`, `load` and `definition` follow from them
+    (`shared.session_steps`): left out, they are filled in; given, they must agree."""
 
     code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_\-]+$")
     session_type: str = Field(min_length=1, max_length=60)
@@ -60,6 +74,40 @@ class SessionTemplate(StrictModel):
     role: SessionRole | None = Field(
         default=None, description="shakeout: race-week opener; race_specific: goal-pace work"
     )
+    steps: list[TemplateItem] | None = Field(
+        default=None,
+        max_length=30,
+        description="the session as steps by zone (warm-up, repeats, cool-down); minutes, "
+        "load and definition are derived from them",
+    )
+    note: str = Field(default="", max_length=200, description="said after the steps")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derived_from_steps(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or not data.get("steps"):
+            return data
+        try:
+            steps = session_steps.TEMPLATE_STEPS.validate_python(data["steps"])
+        except ValidationError:
+            # The steps' own errors are reported by their field; no spurious "missing".
+            return {"duration_min": 0, "load": 0, **data}
+        derived: dict[str, Any] = {
+            "duration_min": session_steps.duration_min(steps),
+            "load": session_steps.load(steps),
+            "definition": session_steps.template_definition(steps, str(data.get("note", ""))),
+        }
+        disagree = [
+            f"{key} {data[key]!r} (its steps give {value!r})"
+            for key, value in derived.items()
+            if data.get(key) not in (None, "") and data[key] != value
+        ]
+        if disagree:
+            raise ValueError(
+                f"session {data.get('code')!r}: " + ", ".join(disagree) + "; leave them out "
+                "to have them derived from the steps"
+            )
+        return {**data, **derived}
 
 
 class TrainingSchema(StrictModel):
@@ -147,6 +195,13 @@ class PlanRules(StrictModel):
     ctl_tau_days: float = Field(default=42.0, gt=1, le=120)
     atl_tau_days: float = Field(default=7.0, gt=1, le=60)
     long_run_day_penalty: float = Field(default=0.3, ge=0, description="per long run moved")
+    monotony_weight: float = Field(
+        default=0.02,
+        ge=0,
+        le=1,
+        description="objective: per daily load point a week's mean/2 exceeds its mean absolute "
+        "deviation (Foster monotony above 2); 0: off",
+    )
     # Coach-grade families (docs/COACH_RULES.md).
     max_days_off: int = Field(default=2, ge=1, le=14, description="consecutive open days")
     taper_run_days_ratio: float = Field(default=0.8, ge=0, le=1.5)
@@ -185,6 +240,9 @@ class PlanRequest(StrictModel):
         default=None, alias="schema", description="default: built-in template of the A race"
     )
     rules: PlanRules = Field(default_factory=PlanRules)
+    markers: Markers | None = Field(
+        default=None, description="the athlete's markers: sessions in their paces, HR, watts"
+    )
     model: Literal["banister"] = "banister"
     time_limit_s: float = Field(default=10.0, gt=0, le=3600)
     gap_limit: float = Field(default=0.005, ge=0, le=1, description="stop at this relative gap")

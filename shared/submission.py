@@ -13,6 +13,7 @@ from datetime import date
 from pydantic import ValidationError
 
 from shared.documents import GenerateRequest, RunnerIn
+from shared.markers import Markers
 from shared.planning import Athlete, PlanRequest, PlanRules, Race, TrainingSchema
 from shared.response import fitness_from_loads
 
@@ -32,6 +33,11 @@ def describe(exc: ValidationError, prefix: str = "") -> list[str]:
         where = ".".join(str(p) for p in err["loc"])
         lines.append(f"{prefix}{where}: {err['msg']}" if where else f"{prefix}{err['msg']}")
     return lines
+
+
+def runner_markers(runner: RunnerIn) -> Markers | None:
+    """The runner's markers for the plan's sessions (None: none that gives a zone)."""
+    return runner.markers if runner.markers.zones().known else None
 
 
 def build_plan_request(
@@ -76,6 +82,7 @@ def build_plan_request(
             athlete=athlete,
             schema_=schema,
             rules=rules,
+            markers=runner_markers(runner),
             time_limit_s=time_limit,
             workers=workers,
             seed=body.seed,

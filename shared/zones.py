@@ -189,6 +189,22 @@ def daniels_paces(vdot: float) -> dict[str, PaceRange]:
     }
 
 
+def fraction_band(vdot: float, slow_fraction: float, fast_fraction: float) -> PaceRange:
+    """`[fast, slow]` s/km between two fractions of VDOT (zones Daniels gives no table for:
+    recovery jogs, steady running)."""
+    return [
+        round(pace_s_per_km(vdot, fast_fraction), 1),
+        round(pace_s_per_km(vdot, slow_fraction), 1),
+    ]
+
+
+def race_pace_band(vdot: float, distance_m: float) -> PaceRange:
+    """The pace of the race over `distance_m` this VDOT predicts, as a band of +/-1% of
+    VO2max around it (as the M/T/I/R bands): goal-pace work and race day."""
+    pace = predicted_time_s(vdot, distance_m) / (distance_m / 1000)
+    return _band(vdot, oxygen_cost(60_000 / pace) / vdot)
+
+
 # -- heart rate, power, swim --------------------------------------------------------------
 
 

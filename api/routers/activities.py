@@ -25,7 +25,9 @@ from api.params import ISO_DATE, only_query, query_date
 from shared import names
 from shared.documents import Activity, ActivityIn, Fitness, LoadSource, RunnerIn
 from shared.planning import Intensity
-from shared.replanning import DoneActivity, derive_load
+from shared.replanning import STRENGTH_SPORTS, DoneActivity, derive_load
+from shared.zone_intensity import zone_intensity
+from shared.zones import Zones
 from worker.fitness import activity_query, logged_fitness, rules_of
 
 router = APIRouter(prefix="/runners/{runner_id}", tags=["activities"], responses=COMMON_ERRORS)
@@ -82,18 +84,28 @@ def activity_doc(
     load: float,
     source: LoadSource,
     fingerprint: str,
+    zones: Zones | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
-    """The stored document of an activity (typed in or read from a file)."""
+    """The stored document of an activity (typed in or read from a file). Its intensity:
+    given, else by its pace or heart rate against the runner's zones (the plan's), else
+    from its load."""
+    by_zones = zone_intensity(
+        zones,
+        sport=body.sport,
+        avg_pace_s_per_km=body.avg_pace_s_per_km,
+        avg_hr=body.avg_hr,
+        avg_power_w=extra.get("avg_power_w"),
+    )
     intensity: Intensity = DoneActivity(
         date=body.date,
         sport=body.sport,
         duration_min=round(body.duration_min),
         load=load,
-        intensity=body.intensity,
+        intensity=body.intensity or by_zones,
         kind=body.kind,
     ).resolved_intensity()
-    if body.kind == "strength":
+    if body.kind == "strength" or (body.intensity is None and body.sport in STRENGTH_SPORTS):
         intensity = "strength"
     return {
         **body.model_dump(mode="json"),
@@ -124,7 +136,9 @@ async def record_activity(
     """Record an activity done; its load is given or derived from pace or heart rate."""
     runner = await store.get_runner(db, tenant, runner_id)
     load, source = resolve_load(body, runner.activity_thresholds())
-    doc = activity_doc(tenant, runner_id, body, load, source, fingerprint(body))
+    doc = activity_doc(
+        tenant, runner_id, body, load, source, fingerprint(body), runner.markers.zones()
+    )
     activities = db[names.ACTIVITIES]
     try:
         await activities.insert_one(doc)

@@ -106,6 +106,7 @@ async def upload_activities(
                 summary.load,
                 summary.load_source,
                 summary.sha256,
+                runner.markers.zones(),
                 **file_fields(summary),
             )
             try:

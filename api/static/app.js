@@ -22,6 +22,7 @@
       if (value === undefined || value === null || value === false) continue;
       if (name === "class") node.className = value;
       else if (name === "text") node.textContent = value;
+      else if (name.startsWith("on") && typeof value === "function") node.addEventListener(name.slice(2), value);
       else node.setAttribute(name, value === true ? "" : String(value));
     }
     for (const child of children) {
@@ -220,6 +221,7 @@
   let current = null; // the job being watched: {jobId, stopped, controller, seen, ...}
   let runnerId = null; // the runner this browser plans for (created once, then updated)
   let shownPlanId = null;
+  let shownVersionQuery = ""; // `?version=N` when an older version is shown
   let shownVersion = null; // null: the plan's latest version
   let listedRunners = []; // the first page of GET /runners
 
@@ -258,6 +260,10 @@
     [/^(athlete\.)?long_run_day\b/, "tp-long-day"],
     [/^markers\.race_result\.time_s\b/, "tp-rr-time"],
     [/^markers\.race_result\b/, "tp-rr-time"],
+    [/^markers\.threshold_pace_s_per_km\b/, "tp-threshold-pace"],
+    [/^markers\.lthr_bpm\b/, "tp-lthr"],
+    [/^markers\.max_hr_bpm\b/, "tp-max-hr"],
+    [/^markers\b.*lthr/, "tp-lthr"],
     [/^name\b/, "tp-name"],
     [/^(athlete\.)?availability_min\b/, "tp-avail-0"],
     [/^(marathon_date|races\.0\.date)\b/, "tp-race-date"],
@@ -401,6 +407,12 @@
     return Number(match[1] || 0) * 3600 + Number(match[2]) * 60 + Number(match[3]);
   }
 
+  // "4:35" (a pace per km) to seconds; NaN otherwise.
+  function minSec(text) {
+    const match = /^(\d{1,2}):([0-5]\d)$/.exec(text.trim());
+    return match ? Number(match[1]) * 60 + Number(match[2]) : NaN;
+  }
+
   function numberProblem(id, what) {
     const input = $(id);
     const value = num(id);
@@ -458,6 +470,15 @@
     if (rrDistance && !rrTime) problems.push(["tp-rr-time", "Your time for that race, e.g. 49:30."]);
     else if (rrTime && !rrDistance) problems.push(["tp-rr-distance", "Which distance was it?"]);
     else if (rrTime && !isFinite(duration(rrTime))) problems.push(["tp-rr-time", "Write the time as H:MM:SS or MM:SS, e.g. 1:52:10."]);
+    const tPace = text("tp-threshold-pace");
+    if (tPace && !isFinite(minSec(tPace))) problems.push(["tp-threshold-pace", "Write the pace per km as M:SS, e.g. 4:35."]);
+    for (const [id, what] of [["tp-lthr", "Threshold heart rate"], ["tp-max-hr", "Maximum heart rate"]]) {
+      const problem = numberProblem(id, what);
+      if (problem) problems.push([id, problem]);
+    }
+    const lthr = num("tp-lthr");
+    const maxHr = num("tp-max-hr");
+    if (lthr !== undefined && maxHr !== undefined && lthr >= maxHr) problems.push(["tp-lthr", "Your threshold heart rate must be below your maximum."]);
     return problems;
   }
 
@@ -481,6 +502,9 @@
       unavailable_dates: unavailableDates(),
       markers: {
         race_result: rrDistance && rrTime ? { distance_m: Number(rrDistance), time_s: duration(rrTime) } : null,
+        threshold_pace_s_per_km: text("tp-threshold-pace") ? minSec(text("tp-threshold-pace")) : null,
+        lthr_bpm: num("tp-lthr") ?? null,
+        max_hr_bpm: num("tp-max-hr") ?? null,
       },
     };
     const distance = $("tp-distance").value;
@@ -524,6 +548,10 @@
     const option = race && [...$("tp-rr-distance").options].find((o) => Math.abs(Number(o.value) - race.distance_m) < 1);
     $("tp-rr-distance").value = option ? option.value : "";
     $("tp-rr-time").value = option ? fmtDuration(race.time_s) : "";
+    const tPace = runner.markers?.threshold_pace_s_per_km;
+    $("tp-threshold-pace").value = tPace ? paceText(tPace) : "";
+    $("tp-lthr").value = runner.markers?.lthr_bpm ? String(runner.markers.lthr_bpm) : "";
+    $("tp-max-hr").value = runner.markers?.max_hr_bpm ? String(runner.markers.max_hr_bpm) : "";
     showWho(runner);
   }
 
@@ -1017,6 +1045,7 @@
     $("tp-changes").replaceChildren(...changesNote(plan, changed));
     $("tp-changes").hidden = !s.effective && plan.version === plan.latest_version;
 
+    shownVersionQuery = plan.version && plan.version !== plan.latest_version ? `?version=${plan.version}` : "";
     const calendar = $("tp-calendar");
     calendar.replaceChildren();
     for (const [number, days] of [...weeks.entries()].sort((a, b) => a[0] - b[0])) {
@@ -1031,6 +1060,12 @@
     const query = older ? `?version=${plan.version}` : "";
     $("tp-ics").onclick = (event) => download(event, `/training-plans/${id}.ics${query}`, "training-plan.ics");
     $("tp-chart-link").onclick = (event) => download(event, `/training-plans/${id}/chart.svg${query}`, "training-plan.svg");
+    const zipQuery = (format) => `?format=${format}${query ? `&${query.slice(1)}` : ""}`;
+    $("tp-fit-zip").onclick = (event) => download(event, `/training-plans/${id}/workouts.zip${zipQuery("fit")}`, "training-plan-fit.zip");
+    $("tp-zwo-zip").onclick = (event) => download(event, `/training-plans/${id}/workouts.zip${zipQuery("zwo")}`, "training-plan-zwo.zip");
+    $("tp-subscribe").onclick = () => subscribeCalendar(plan.plan_id);
+    $("tp-subscription").hidden = true;
+    showZones(plan.runner_id, plan.plan_id);
     $("tp-plan-link").href = planHash(plan.plan_id, older ? plan.version : null);
     planList(plan); // not awaited: the list follows when it comes
     offerReplan(plan);
@@ -1191,11 +1226,67 @@
           el("div", { class: "name", text: rest ? "Rest" : d.session_type }),
           rest ? null : el("div", { class: "mins", text: `${d.duration_min} min · ${d.intensity}` }),
           !rest && d.session_definition ? el("div", { class: "def", text: d.session_definition }) : null,
+          rest ? null : sessionDetail(d),
         ),
       );
     }
     cell.append(body);
     return cell;
+  }
+
+  // --- a session's steps in the runner's numbers, and its files for a watch or Zwift -------
+
+  const paceText = (sPerKm) => `${Math.floor(Math.round(sPerKm) / 60)}:${String(Math.round(sPerKm) % 60).padStart(2, "0")}`;
+  const STEP_WORDS = { warmup: "Warm up", active: "Run", recovery: "Recover", rest: "Rest", cooldown: "Cool down" };
+  const RPE_WORDS = ["", "very easy", "very easy", "easy", "easy", "steady", "moderately hard", "hard", "very hard", "very hard", "all out"];
+
+  function targetText(t) {
+    if (!t) return "";
+    if (t.kind === "pace") return `${paceText(t.low_s_per_km)}–${paceText(t.high_s_per_km)}/km`;
+    if (t.kind === "hr") return `${t.low_bpm}–${t.high_bpm} bpm`;
+    if (t.kind === "power") return `${t.low_w}–${t.high_w} W`;
+    return `effort ${t.value}/10, ${RPE_WORDS[t.value] || ""}`;
+  }
+
+  function lengthText(step) {
+    if (step.distance_m) return step.distance_m >= 1000 && step.distance_m % 100 === 0 ? `${step.distance_m / 1000} km` : `${step.distance_m} m`;
+    const s = step.duration_s;
+    return s % 60 === 0 ? `${s / 60} min` : s > 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
+  }
+
+  function stepItem(step, sport) {
+    const words = step.type === "active" && sport !== "run" ? "Work" : STEP_WORDS[step.type];
+    const target = targetText(step.target);
+    return el("li", { class: `step step-${step.type}` }, el("span", { class: "len", text: lengthText(step) }), ` ${words.toLowerCase()}`, target ? el("span", { class: "target", text: ` ${target}` }) : null);
+  }
+
+  function stepList(steps, sport) {
+    const list = el("ol", { class: "steps", "aria-label": "steps" });
+    for (const step of steps) {
+      if (step.type === "repeat") {
+        const inner = el("ol", { class: "repeat-steps" }, ...step.steps.map((s) => stepItem(s, sport)));
+        list.append(el("li", { class: "step step-repeat" }, el("span", { class: "len", text: `${step.count} ×` }), inner));
+      } else list.append(stepItem(step, sport));
+    }
+    return list;
+  }
+
+  // Shown when the session is opened: the steps, then its files (Zwift takes runs and rides).
+  function sessionDetail(d) {
+    if (d.intensity === "race") return null;
+    const id = encodeURIComponent(shownPlanId);
+    const query = `?slot=${d.slot}${shownVersionQuery ? `&${shownVersionQuery.slice(1)}` : ""}`;
+    const base = `/training-plans/${id}/days/${d.date}/workout`;
+    const name = `${d.date}-${d.slot}-${d.session_code}`;
+    const files = el(
+      "div",
+      { class: "files" },
+      el("a", { class: "button secondary small", href: "#", "data-file": "fit", onclick: (e) => download(e, `${base}.fit${query}`, `${name}.fit`), text: "Watch (.fit)" }),
+      ["run", "bike"].includes(d.sport)
+        ? el("a", { class: "button secondary small", href: "#", "data-file": "zwo", onclick: (e) => download(e, `${base}.zwo${query}`, `${name}.zwo`), text: "Zwift (.zwo)" })
+        : null,
+    );
+    return el("div", { class: "detail" }, d.steps && d.steps.length ? stepList(d.steps, d.sport) : null, files);
   }
 
   // --- the month view: every day a small cell, its sessions as coloured bars --------------
@@ -1265,6 +1356,7 @@
   }
 
   function toggleSession(target) {
+    if (target.closest(".files")) return; // a download, not a toggle
     const session = target.closest(".session[aria-expanded]");
     if (!session) return;
     session.setAttribute("aria-expanded", String(session.getAttribute("aria-expanded") !== "true"));
@@ -1329,6 +1421,56 @@
     } catch (err) {
       showError(err);
     }
+  }
+
+  // A calendar app's subscription: a secret address that follows re-plans.
+  async function subscribeCalendar(planId) {
+    try {
+      const sub = await api("POST", `/training-plans/${encodeURIComponent(planId)}/calendar`);
+      const box = $("tp-subscription");
+      box.replaceChildren(
+        "Subscribe in your calendar app with this address (keep it private; asking again replaces it): ",
+        el("a", { href: sub.webcal, id: "tp-webcal", text: "open in calendar app" }),
+        " or copy ",
+        el("input", { type: "text", readonly: "", id: "tp-calendar-url", value: sub.url, "aria-label": "calendar address", onfocus: (e) => e.target.select() }),
+      );
+      box.hidden = false;
+    } catch (err) {
+      showError(err);
+    }
+  }
+
+  const ZONE_NAMES = { easy: "Easy", marathon: "Marathon", threshold: "Threshold", interval: "Interval", repetition: "Repetition" };
+
+  // The runner's paces, heart rates and watts, from what they told us.
+  async function showZones(runnerId, planId) {
+    const box = $("tp-zones");
+    box.hidden = true;
+    let zones;
+    try {
+      zones = await api("GET", `/runners/${encodeURIComponent(runnerId)}/zones`);
+    } catch {
+      return; // the plan shows without its zones
+    }
+    if (shownPlanId !== planId) return; // another plan meanwhile
+    const rows = [];
+    const range = (k, text) => rows.push(el("tr", {}, el("th", { scope: "row", text: k }), el("td", { text })));
+    if (zones.paces) for (const [key, [fast, slow]] of Object.entries(zones.paces)) range(ZONE_NAMES[key] || key, `${paceText(fast)}–${paceText(slow)} per km`);
+    // A zone open at one end (Z1 from nothing, the top one without a max): "up to", "from".
+    const bounds = (lo, hi, unit) => (lo === null ? `up to ${hi} ${unit}` : hi === null ? `from ${lo} ${unit}` : `${lo}–${hi} ${unit}`);
+    const zoneName = (key) => key.replace(/^z/, "Z");
+    if (zones.hr) for (const [key, [lo, hi]] of Object.entries(zones.hr)) range(`Heart rate ${zoneName(key)}`, bounds(lo, hi, "bpm"));
+    if (zones.power) for (const [key, [lo, hi]] of Object.entries(zones.power)) range(`Power ${zoneName(key)}`, bounds(lo, hi, "W"));
+    const body = $("tp-zones-body");
+    if (rows.length) {
+      body.replaceChildren(
+        zones.vdot ? el("p", { text: `Your paces come from a VDOT of ${zones.vdot.toFixed(1)} (Jack Daniels' tables).` }) : "",
+        el("table", { class: "zones" }, el("tbody", {}, ...rows)),
+      );
+    } else {
+      body.replaceChildren(el("p", { class: "hint", text: "Add a recent race (or your threshold pace) to see every session in your own paces." }));
+    }
+    box.hidden = false;
   }
 
   async function cancelPlan() {

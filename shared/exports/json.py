@@ -39,7 +39,7 @@ def zones_json(zones: Zones) -> dict[str, Any]:
 
 def to_json_dict(result: PlanResult, zones: Zones | None = None) -> dict[str, Any]:
     """The DESIGN.md section 5 object: status, objective, bound, gap, solve_seconds, model,
-    days (one per date and slot), conflicts (non-empty when INFEASIBLE), plus a few extras;
+    days (one per date and slot, each with its `steps`), conflicts (non-empty when INFEASIBLE), plus a few extras;
     `zones` when the athlete's markers give any."""
     doc: dict[str, Any] = {
         "status": result.status,
@@ -53,7 +53,13 @@ def to_json_dict(result: PlanResult, zones: Zones | None = None) -> dict[str, An
         "race_date": result.race_date.isoformat(),
         "cancelled": result.cancelled,
         "conflicts": list(result.conflicts),
-        "days": [{f: getattr(d, f) for f in DAY_FIELDS} for d in result.days],
+        "days": [
+            {
+                **{f: getattr(d, f) for f in DAY_FIELDS},
+                "steps": [step.model_dump(mode="json") for step in d.steps],
+            }
+            for d in result.days
+        ],
     }
     if zones is not None and zones.known:
         doc["zones"] = zones_json(zones)

@@ -14,7 +14,9 @@ from shared.exports.csv import render_csv
 from shared.exports.ics import render_ics
 from shared.exports.json import render_json
 from shared.exports.table import render_table
-from shared.planning import PlanResult
+from shared.exports.workouts import Reference, WorkoutFormat
+from shared.exports.zwo import render_zwo, zwo_refusal
+from shared.planning import PlanDay, PlanResult
 
 if TYPE_CHECKING:  # shared.exports.chart imports matplotlib: only when a chart is drawn
     from shared.exports.chart import ChartFormat
@@ -73,6 +75,28 @@ CHART_FORMATS: dict[str, ExportFormat[bytes]] = {
     for f in (
         ExportFormat("png", "png", "image/png", binary=True, render=_chart("png")),
         ExportFormat("svg", "svg", "image/svg+xml", binary=True, render=_chart("svg")),
+    )
+}
+
+
+def _fit(day: PlanDay, reference: Reference) -> bytes:
+    # Deferred: the FIT writer takes a moment to import.
+    from shared.exports.fit import render_fit
+
+    return render_fit(day, reference)
+
+
+def _any_sport(day: PlanDay) -> str | None:
+    return None  # FIT has workouts of every sport (generic for one it does not name)
+
+
+# One session as a device workout: `trainplan plan --format NAME --out DIR` (one file per
+# session), `GET /training-plans/{id}/days/{date}/workout.EXT` and `.../workouts.zip`.
+WORKOUT_FORMATS: dict[str, WorkoutFormat] = {
+    f.name: f
+    for f in (
+        WorkoutFormat("fit", "fit", "application/vnd.ant.fit", render=_fit, refusal=_any_sport),
+        WorkoutFormat("zwo", "zwo", "application/xml", render=render_zwo, refusal=zwo_refusal),
     )
 }
 

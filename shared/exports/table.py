@@ -39,9 +39,12 @@ def _day_line(day: PlanDay, first_of_date: bool) -> str:
     session = day.session_type if is_session(day) else "Rest"
     minutes = f"{day.duration_min:>4d} min" if day.duration_min else "       -"
     line = f"  {when:<14s}  {session[:30]:<30s} {day.intensity:<8s} {minutes}  load {day.load:>4d}"
-    if not first_of_date:
-        return line  # CTL/ATL/TSB are per date: shown once, on its first slot
-    return f"{line}  CTL {day.ctl:6.1f}  ATL {day.atl:6.1f}  TSB {day.tsb:+6.1f}"
+    if first_of_date:  # CTL/ATL/TSB are per date: shown once, on its first slot
+        line = f"{line}  CTL {day.ctl:6.1f}  ATL {day.atl:6.1f}  TSB {day.tsb:+6.1f}"
+    elif day.steps:
+        line = f"{line}{'':36s}"
+    # A session of steps: what to run, in the athlete's numbers (one line per entry still).
+    return f"{line}  | {day.session_definition}" if day.steps else line
 
 
 def _zone(key: str) -> str:

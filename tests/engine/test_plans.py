@@ -74,7 +74,19 @@ def test_objective_is_race_morning_performance() -> None:
         for d in result.days
         if d.session_type == "Long run" and d.day_of_week != request.athlete.long_run_day
     )
-    expected = ctl - w * atl - request.rules.long_run_day_penalty * moved
+    # The monotony penalty (worker/engine/model/monotony.py, in its integers): every full
+    # Monday-Sunday week but race week pays max(0, 7W - 2 sum |7L - W|) at its coefficient.
+    weeks: dict[date, list[int]] = {}
+    for k in sorted(loads):
+        weeks.setdefault(k - timedelta(days=k.weekday()), []).append(loads[k])
+    race_week = request.goal.date - timedelta(days=request.goal.date.weekday())
+    shortfall = sum(
+        max(0, 7 * sum(week) - 2 * sum(abs(7 * x - sum(week)) for x in week))
+        for monday, week in weeks.items()
+        if len(week) == 7 and monday != race_week
+    )
+    monotony = round(request.rules.monotony_weight * 10_000 / 98) * shortfall / 10_000
+    expected = ctl - w * atl - request.rules.long_run_day_penalty * moved - monotony
     assert result.objective is not None and result.bound is not None and result.gap is not None
     assert result.objective == pytest.approx(expected, abs=0.05)
     assert result.bound >= result.objective - 1e-6
@@ -134,7 +146,8 @@ def test_b_race_fits_weekday_availability_and_weekly_long_runs(weeks_out: int) -
 
 def test_fitness_floor_on_race_day_is_met() -> None:
     request = PlanRequest(
-        races=[Race(date=RACE, distance="half", fitness_floor=50)],
+        # Above the 45-47 this plan reaches unconstrained, below the 50 at 8 hours' ceiling.
+        races=[Race(date=RACE, distance="half", fitness_floor=48)],
         start=RACE - timedelta(days=RACE.weekday()) - timedelta(weeks=11),
         time_limit_s=4,
         gap_limit=0.02,
@@ -142,4 +155,4 @@ def test_fitness_floor_on_race_day_is_met() -> None:
     result = solve(request)
     assert result.status in ("OPTIMAL", "FEASIBLE")
     day_before = next(d for d in result.days if d.date == RACE - timedelta(days=1))
-    assert day_before.ctl >= 50 - 0.01
+    assert day_before.ctl >= 48 - 0.01

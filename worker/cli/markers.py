@@ -72,22 +72,25 @@ def add_marker_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--css", type=_typed(parse_css), metavar="M:SS", help="swim CSS per 100 m")
 
 
-def zones_or_problems(args: argparse.Namespace) -> tuple[Zones, list[str]]:
-    """The zones of the marker flags given, or the problems, each named by its flag."""
+def markers_or_problems(args: argparse.Namespace) -> tuple[Markers | None, list[str]]:
+    """The markers of the flags given (None: no flag), or the problems, each named by its
+    flag."""
     given = {
         field: getattr(args, flag[2:].replace("-", "_"), None)
         for field, flag in MARKER_FLAGS.items()
     }
+    given = {k: v for k, v in given.items() if v is not None}
+    if not given:
+        return None, []
     try:
-        markers = Markers.model_validate({k: v for k, v in given.items() if v is not None})
+        return Markers.model_validate(given), []
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
             loc = [str(p) for p in err["loc"]]
             where = MARKER_FLAGS.get(loc[0], loc[0]) if loc else "--lthr/--max-hr"
             problems.append(f"{where}: {err['msg'].removeprefix('Value error, ')}")
-        return Zones(), problems
-    return markers.zones(), []
+        return None, problems
 
 
 def render_with_zones(result: PlanResult, fmt: str, request: PlanRequest, zones: Zones) -> str:

@@ -21,14 +21,17 @@ from pydantic import ValidationError
 from shared.exports.registry import (
     CHART_FORMATS,
     PLAN_FORMATS,
+    WORKOUT_FORMATS,
     ExportFormat,
     by_extension,
     extensions,
 )
 from shared.exports.summary import is_session, summary_line
 from shared.exports.table import WEEKDAYS
+from shared.exports.workouts import Reference, file_name, zip_workouts
 from shared.planning import DISTANCES, PlanRequest, PlanResult, SolveProgress
-from worker.cli.markers import add_marker_flags, render_with_zones, zones_or_problems
+from shared.zones import Zones
+from worker.cli.markers import add_marker_flags, markers_or_problems, render_with_zones
 from worker.cli.progress_bar import ProgressBar
 
 R = TypeVar("R")
@@ -136,11 +139,23 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help="search seed: the same request gives the same plan (default: the free search)",
     )
-    p.add_argument("--format", choices=list(PLAN_FORMATS), default="table")
-    p.add_argument("--out", type=Path, metavar="FILE", help="write here instead of stdout")
+    p.add_argument(
+        "--format",
+        choices=[*PLAN_FORMATS, *WORKOUT_FORMATS],
+        default="table",
+        help="the plan (table, json, csv, ics) or one device workout per session "
+        "(fit: Garmin, zwo: Zwift; needs --out)",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE|DIR",
+        help="write here instead of stdout; for fit/zwo a folder, or a .zip of the files",
+    )
     add_chart_flag(p)
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar or notes")
-    p.set_defaults(func=run)
+    # A bad --out for the workout formats is a usage error, found before solving.
+    p.set_defaults(func=run, usage_error=p.error)
 
 
 def add_chart_flag(p: argparse.ArgumentParser) -> None:
@@ -293,6 +308,47 @@ def solve_in_cli(
         return EXIT_INTERNAL
 
 
+def workout_out_problem(args: argparse.Namespace) -> str | None:
+    """Where fit/zwo files go: a folder (made if missing) or a .zip; checked before solving."""
+    if args.format not in WORKOUT_FORMATS:
+        return None
+    out: Path | None = args.out
+    if out is None:
+        return (
+            f"--format {args.format} writes one file per session: "
+            "give --out DIR (a folder) or --out FILE.zip"
+        )
+    if out.suffix.lower() == ".zip":
+        if out.is_dir():
+            return f"--out {out}: a folder, not a .zip file"
+        folder = out.parent
+    else:
+        if out.exists() and not out.is_dir():
+            return f"--out {out}: not a folder (end it in .zip for one zip file)"
+        folder = out
+    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    if not existing.is_dir():
+        return f"--out {out}: {existing} is a file, not a folder"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"--out {out}: {existing} is not writable"
+    return None
+
+
+def _write_workouts(result: PlanResult, args: argparse.Namespace, reference: Reference) -> int:
+    """The sessions' files in the folder --out, or one zip: how many files."""
+    fmt = WORKOUT_FORMATS[args.format]
+    out: Path = args.out
+    sessions = fmt.sessions(result.days)
+    if out.suffix.lower() == ".zip":
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(zip_workouts(result.days, fmt, reference))
+    else:
+        out.mkdir(parents=True, exist_ok=True)
+        for day in sessions:
+            (out / file_name(day, fmt.extension)).write_bytes(fmt.render(day, reference))
+    return len(sessions)
+
+
 def _write(text: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text)
@@ -317,10 +373,16 @@ def run(args: argparse.Namespace) -> int:
     if request.goal.date < today:
         problems.append(f"The race date {request.goal.date} is in the past (today is {today}).")
     problems += chart_problems(args)
-    zones, marker_problems = zones_or_problems(args)
+    markers, marker_problems = markers_or_problems(args)
     problems += marker_problems
+    out_problem = workout_out_problem(args)
+    if out_problem is not None:
+        args.usage_error(out_problem)  # exits 2, with the usage
     if problems:
         return _fail("invalid request", problems)
+    # The sessions come out in the athlete's numbers (worker/engine/day_steps.py).
+    request = request.model_copy(update={"markers": markers})
+    zones = markers.zones() if markers is not None else Zones()
 
     def work(
         on_progress: Callable[[SolveProgress], None] | None, cancel: threading.Event
@@ -332,19 +394,32 @@ def run(args: argparse.Namespace) -> int:
     result = solve_in_cli(args, "plan", request.time_limit_s, work)
     if isinstance(result, int):
         return result
+    if args.format in WORKOUT_FORMATS:
+        reference = Reference.from_numbers(zones.vdot, args.ftp)
+        return deliver(args, "plan", result, "", request, reference)
     return deliver(
         args, "plan", result, render_with_zones(result, args.format, request, zones), request
     )
 
 
 def deliver(
-    args: argparse.Namespace, command: str, result: PlanResult, text: str, request: PlanRequest
+    args: argparse.Namespace,
+    command: str,
+    result: PlanResult,
+    text: str,
+    request: PlanRequest,
+    reference: Reference | None = None,
 ) -> int:
-    """Write the rendered result (conflicts on stderr for csv/ics) and choose the exit code."""
+    """Write the rendered result (conflicts on stderr for csv/ics/fit/zwo) and choose the
+    exit code. The workout formats (`reference` given) write their files instead of `text`."""
     infeasible = result.status == "INFEASIBLE"
+    files: int | None = None
     if result.days or args.format in ("json", "table"):
         try:
-            _write(text, args.out)
+            if reference is not None:
+                files = _write_workouts(result, args, reference)
+            else:
+                _write(text, args.out)
         except OSError as exc:
             return _fail(f"cannot write {args.out}", [exc.strerror or str(exc)], command)
     chart: Path | None = getattr(args, "chart", None)
@@ -373,7 +448,9 @@ def deliver(
     if not args.quiet and (args.out is not None or (args.format != "table" and _tty())):
         # The table ends with the summary; for other formats it goes to stderr, for people.
         note = summary_line(result)
-        if args.out is not None:
+        if files is not None:
+            note = f"wrote {files} {args.format.upper()} workouts to {args.out}; {note}"
+        elif args.out is not None:
             sessions = sum(1 for d in result.days if is_session(d))
             note = f"wrote {len(result.days)} rows ({sessions} sessions) to {args.out}; {note}"
         print(f"trainplan {command}: {note}", file=sys.stderr)

@@ -33,6 +33,7 @@ from shared.exports.registry import PLAN_FORMATS
 from shared.exports.table import render_table
 from shared.planning import Race, SolveProgress
 from shared.replanning import (
+    STRENGTH_SPORTS,
     DoneActivity,
     LoadInputError,
     ReplanRequest,
@@ -40,6 +41,8 @@ from shared.replanning import (
     derive_load,
 )
 from shared.submission import describe
+from shared.zone_intensity import zone_intensity
+from shared.zones import Zones
 from worker.cli.plan import (
     _date_list,
     _fail,
@@ -108,9 +111,13 @@ def register(subparsers: Any) -> None:
 
 
 def read_activities(
-    path: Path, threshold_pace: float | None, threshold_hr: float | None
+    path: Path,
+    threshold_pace: float | None,
+    threshold_hr: float | None,
+    zones: Zones | None = None,
 ) -> list[DoneActivity]:
-    """The activities of a CSV file; ValueError with every bad line named."""
+    """The activities of a CSV file; ValueError with every bad line named. `zones` (the
+    plan's) class a row by its pace or heart rate where it gives no intensity."""
     try:
         with path.open(newline="", encoding="utf-8") as fh:
             rows = list(csv.DictReader(fh))
@@ -120,7 +127,7 @@ def read_activities(
     for line, row in enumerate(rows, start=2):
         row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
         try:
-            activities.append(_activity(row, threshold_pace, threshold_hr))
+            activities.append(_activity(row, threshold_pace, threshold_hr, zones))
         except (ValueError, ValidationError, LoadInputError) as exc:
             why = "; ".join(describe(exc)) if isinstance(exc, ValidationError) else str(exc)
             problems.append(f"{path.name} line {line}: {why}")
@@ -133,7 +140,11 @@ ACTIVITY_FILE_SUFFIXES = frozenset({".fit", ".gpx", ".tcx"})
 
 
 def read_activity_folder(
-    folder: Path, threshold_pace: float | None, threshold_hr: float | None, ftp: float | None
+    folder: Path,
+    threshold_pace: float | None,
+    threshold_hr: float | None,
+    ftp: float | None,
+    zones: Zones | None = None,
 ) -> list[DoneActivity]:
     """Every FIT, GPX, TCX and CSV file of a folder; ValueError naming each bad file (hidden
     files aside, any other file is one: nothing is skipped silently)."""
@@ -152,7 +163,7 @@ def read_activity_folder(
         suffix = path.suffix.lower()
         try:
             if suffix == ".csv":
-                activities.extend(read_activities(path, threshold_pace, threshold_hr))
+                activities.extend(read_activities(path, threshold_pace, threshold_hr, zones))
             elif suffix in ACTIVITY_FILE_SUFFIXES:
                 found = summarise(path.name, path.read_bytes(), thresholds)
                 activities.append(
@@ -161,6 +172,15 @@ def read_activity_folder(
                         sport=found.sport,
                         duration_min=round(found.duration_min),
                         load=found.load,
+                        intensity=zone_intensity(
+                            zones,
+                            sport=found.sport,
+                            avg_pace_s_per_km=found.avg_pace_s_per_km,
+                            avg_hr=found.avg_hr,
+                            avg_power_w=found.avg_power_w,
+                        )
+                        if found.sport not in STRENGTH_SPORTS
+                        else None,
                         name=path.name[:120],
                     )
                 )
@@ -178,24 +198,34 @@ def read_activity_folder(
 
 
 def _activity(
-    row: dict[str, str], threshold_pace: float | None, threshold_hr: float | None
+    row: dict[str, str],
+    threshold_pace: float | None,
+    threshold_hr: float | None,
+    zones: Zones | None = None,
 ) -> DoneActivity:
     if not row.get("date") or not row.get("duration_min"):
         raise ValueError("`date` and `duration_min` are required")
     minutes = float(row["duration_min"])
+    pace = _pace(row["avg_pace"]) if row.get("avg_pace") else None
+    hr = float(row["avg_hr"]) if row.get("avg_hr") else None
     if row.get("load"):
         load = float(row["load"])
     else:
         load = derive_load(
             minutes,
-            avg_pace_s_per_km=_pace(row["avg_pace"]) if row.get("avg_pace") else None,
+            avg_pace_s_per_km=pace,
             threshold_pace_s_per_km=threshold_pace,
-            avg_hr=float(row["avg_hr"]) if row.get("avg_hr") else None,
+            avg_hr=hr,
             threshold_hr=threshold_hr,
         )
     fields = {
         k: row[k] for k in ("sport", "intensity", "kind", "session_code", "name") if row.get(k)
     }
+    sport = fields.get("sport", "run")
+    if "intensity" not in fields and sport not in STRENGTH_SPORTS:
+        effort = zone_intensity(zones, sport=sport, avg_pace_s_per_km=pace, avg_hr=hr)
+        if effort is not None:
+            fields["intensity"] = effort
     return DoneActivity.model_validate(
         {"date": row["date"], "duration_min": round(minutes), "load": load, **fields}
     )
@@ -226,12 +256,14 @@ def replan_request(args: argparse.Namespace) -> ReplanRequest:
         "hint_previous": not args.no_hint,
     }
     if args.done is not None:
+        # What was done is classed by the zones the plan's sessions are written in.
+        zones = request.markers.zones() if request.markers is not None else None
         if args.done.is_dir():
             data["done"] = read_activity_folder(
-                args.done, args.threshold_pace, args.threshold_hr, args.ftp
+                args.done, args.threshold_pace, args.threshold_hr, args.ftp, zones
             )
         else:
-            data["done"] = read_activities(args.done, args.threshold_pace, args.threshold_hr)
+            data["done"] = read_activities(args.done, args.threshold_pace, args.threshold_hr, zones)
         data["done_since"] = args.done_since
     if args.weekly_hours is not None:
         data["weekly_hours"] = args.weekly_hours

@@ -163,6 +163,7 @@ def done_day(
                         "duration_min": 0,
                         "load": 0,
                         "is_training_day": False,
+                        "steps": [],
                     }
                 ),
                 "rest",
@@ -195,6 +196,8 @@ def done_day(
                 "duration_min": a.duration_min,
                 "load": round(a.load),
                 "is_training_day": True,
+                # The planned session's steps where it was the one done; none for others.
+                "steps": same.steps if same is not None else [],
             }
         )
         out.append((entry, kind))

@@ -12,6 +12,7 @@ from ortools.sat.python import cp_model
 from shared.planning import PlanDay, PlanRequest, PlanResult, SolveStatus
 from shared.response import simulate
 from worker.engine.calendar import Calendar, build_calendar
+from worker.engine.day_steps import DaySteps
 from worker.engine.errors import InvalidRequest
 from worker.engine.explain import conflict_sentences, explain_infeasibility
 from worker.engine.hint import add_heuristic_hint
@@ -171,8 +172,10 @@ def chosen_sessions(pm: PlanModel, solver: cp_model.CpSolver) -> list[list[str]]
 
 
 def lay_out_days(pm: PlanModel, chosen: list[list[str]]) -> list[PlanDay]:
-    """Simulate CTL/ATL/TSB over the chosen sessions and lay out one entry per slot."""
+    """Simulate CTL/ATL/TSB over the chosen sessions and lay out one entry per slot, each
+    session as steps in the athlete's numbers."""
     rest = pm.catalogue.rest.code
+    resolved = DaySteps(pm.request)
     # Strength alone on a day: the day is not a rest day, so only the strength entry shows.
     chosen = [[c for c in codes if c != rest] or [rest] for codes in chosen]
     loads = [sum(pm.sessions[c].load for c in codes) for codes in chosen]
@@ -182,6 +185,7 @@ def lay_out_days(pm: PlanModel, chosen: list[list[str]]) -> list[PlanDay]:
         training = any(pm.sessions[c].kind != "rest" for c in codes)
         for slot, code in enumerate(codes):
             s = pm.sessions[code]
+            session = resolved.of(s)
             out.append(
                 PlanDay(
                     date=day.date,
@@ -193,7 +197,7 @@ def lay_out_days(pm: PlanModel, chosen: list[list[str]]) -> list[PlanDay]:
                     is_training_day=training,
                     session_code=s.code,
                     session_type=s.session_type,
-                    session_definition=s.definition,
+                    session_definition=session.definition,
                     intensity=s.intensity,
                     sport=s.sport,
                     duration_min=s.duration_min,
@@ -201,6 +205,7 @@ def lay_out_days(pm: PlanModel, chosen: list[list[str]]) -> list[PlanDay]:
                     ctl=round(state.ctl, 2),
                     atl=round(state.atl, 2),
                     tsb=round(state.tsb, 2),
+                    steps=session.steps,
                 )
             )
     return out

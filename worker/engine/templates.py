@@ -1,9 +1,9 @@
 """Built-in training schemas for 5k, 10k, half marathon and marathon.
 
-Loads are TSS-like: 100 per hour at threshold, so a session's load is
-duration_h * 100 * IF^2 for a typical intensity factor IF of its kind
-(recovery 0.65, easy 0.72, long 0.75, steady 0.82, marathon pace 0.85, tempo
-0.88, threshold intervals 0.9, hills 0.92, VO2 intervals 0.94).
+Every session but rest and strength is written as steps by zone (`shared.session_steps`):
+warm-up, repeats of work and recovery, cool-down. Its minutes, its load (TSS-like: hours x
+100 x IF^2 per step, 100 per hour at threshold) and its definition follow from them, so the
+catalogue's numbers cannot drift from its text. Strength has no steps: 40 min at IF 0.55.
 """
 
 from __future__ import annotations
@@ -17,32 +17,18 @@ from shared.planning import (
     SessionTemplate,
     TrainingSchema,
 )
+from shared.session_steps import (
+    RACE_DISTANCE_M,
+    RACE_ZONE,
+    TemplateRepeat,
+    TemplateStep,
+    ZoneName,
+)
+from shared.steps import StepType
 
 ALL: tuple[Phase, ...] = ("base", "build", "peak", "taper")
 TRAINING: tuple[Phase, ...] = ("base", "build", "peak")
-
-# Intensity factor per session family; load = minutes/60 * 100 * IF^2.
-_IF = {
-    "recovery": 0.65,
-    "easy": 0.72,
-    "strides": 0.74,
-    "long": 0.75,
-    "steady": 0.82,
-    "pace": 0.85,
-    "tempo": 0.88,
-    "threshold": 0.90,
-    "hills": 0.92,
-    "vo2": 0.94,
-    "strength": 0.55,
-}
-
-# Race-day session per distance: (minutes including warm-up, load).
-RACE_SPECS: dict[Distance, tuple[int, int]] = {
-    "5k": (45, 60),
-    "10k": (70, 95),
-    "half": (130, 170),
-    "marathon": (240, 300),
-}
+STRENGTH_IF = 0.55
 
 # Default plan weeks and taper days (DESIGN: marathon 14-21, half 10-14, 10k/5k 7-10).
 _PLAN_WEEKS: dict[Distance, int] = {"5k": 8, "10k": 10, "half": 12, "marathon": 18}
@@ -56,10 +42,43 @@ _RACE_NAME: dict[Distance, str] = {
     "half": "half marathon",
     "marathon": "marathon",
 }
+# Warm-up before the race itself (minutes): shorter the longer the race.
+_RACE_WARMUP_MIN: dict[Distance, int] = {"5k": 15, "10k": 15, "half": 12, "marathon": 10}
+
+Steps = list[TemplateStep | TemplateRepeat]
 
 
-def _load(minutes: int, family: str) -> int:
-    return round(minutes / 60 * 100 * _IF[family] ** 2)
+# -- step builders ------------------------------------------------------------------------
+
+
+def _step(kind: StepType, zone: ZoneName, minutes: float = 0, metres: int = 0) -> TemplateStep:
+    if metres:
+        return TemplateStep(type=kind, zone=zone, distance_m=metres)
+    return TemplateStep(type=kind, zone=zone, duration_s=round(minutes * 60))
+
+
+def warm(minutes: float) -> TemplateStep:
+    return _step("warmup", "easy", minutes)
+
+
+def cool(minutes: float) -> TemplateStep:
+    return _step("cooldown", "easy", minutes)
+
+
+def work(zone: ZoneName, minutes: float = 0, metres: int = 0) -> TemplateStep:
+    return _step("active", zone, minutes, metres)
+
+
+def jog(minutes: float) -> TemplateStep:
+    return _step("recovery", "recovery", minutes)
+
+
+def walk(minutes: float) -> TemplateStep:
+    return _step("recovery", "walk", minutes)
+
+
+def reps(count: int, *steps: TemplateStep) -> TemplateRepeat:
+    return TemplateRepeat(count=count, steps=list(steps))
 
 
 def _session(
@@ -67,142 +86,136 @@ def _session(
     session_type: str,
     kind: SessionKind,
     intensity: Intensity,
-    minutes: int,
-    family: str,
     phases: tuple[Phase, ...],
-    definition: str,
+    steps: Steps,
+    note: str = "",
     role: SessionRole | None = None,
 ) -> SessionTemplate:
-    return SessionTemplate(
-        code=code,
-        session_type=session_type,
-        kind=kind,
-        intensity=intensity,
-        duration_min=minutes,
-        load=_load(minutes, family) if minutes else 0,
-        phases=list(phases),
-        definition=definition,
-        role=role,
+    """A session of steps: minutes, load and definition are derived by the template."""
+    return SessionTemplate.model_validate(
+        {
+            "code": code,
+            "session_type": session_type,
+            "kind": kind,
+            "intensity": intensity,
+            "phases": list(phases),
+            "steps": steps,
+            "note": note,
+            "role": role,
+        }
     )
 
 
 def race_session(distance: Distance) -> SessionTemplate:
-    minutes, load = RACE_SPECS[distance]
-    return SessionTemplate(
-        code=f"RACE_{distance.upper()}",
-        session_type=f"Race: {_RACE_NAME[distance]}",
-        kind="race",
-        intensity="race",
-        duration_min=minutes,
-        load=load,
-        phases=["race", "base", "build", "peak", "taper"],
-        definition=f"Race day: {_RACE_NAME[distance]}. 10-15 min easy warm-up with strides, "
-        "then race at goal effort.",
+    """Race day: a warm-up, then the race distance at the pace the runner's VDOT predicts."""
+    return _session(
+        f"RACE_{distance.upper()}",
+        f"Race: {_RACE_NAME[distance]}",
+        "race",
+        "race",
+        ("race", "base", "build", "peak", "taper"),
+        [
+            warm(_RACE_WARMUP_MIN[distance]),
+            work(RACE_ZONE[distance], metres=RACE_DISTANCE_M[distance]),
+        ],
+        note=f"Race day: {_RACE_NAME[distance]}; strides at the end of the warm-up.",
     )
 
 
 def _common_sessions(distance: Distance) -> list[SessionTemplate]:
+    race_pace = RACE_ZONE[distance]
     return [
-        _session("REST", "Rest", "rest", "rest", 0, "easy", ALL, "Rest day: no training."),
+        SessionTemplate(
+            code="REST",
+            session_type="Rest",
+            kind="rest",
+            intensity="rest",
+            duration_min=0,
+            load=0,
+            phases=list(ALL),
+            definition="Rest day: no training.",
+        ),
         _session(
             "REC30",
             "Recovery run",
             "run",
             "easy",
-            30,
-            "recovery",
             ALL,
-            "30 min very easy (conversational, RPE 2-3).",
+            [work("recovery", 30)],
+            "Conversational, RPE 2-3.",
         ),
         _session(
             "SHAKEOUT20",
             "Shake-out run",
             "run",
             "easy",
-            20,
-            "strides",
             ALL,
-            "15 min very easy, then 4 x 20 s strides: loosen up for race day.",
+            [work("recovery", 15), reps(4, work("strides", 1 / 3), jog(1))],
+            "Short and light: quick, relaxed strides (on race eve, to loosen up).",
             role="shakeout",
         ),
-        _session(
-            "EASY35", "Easy run", "run", "easy", 35, "easy", ALL, "35 min easy aerobic running."
-        ),
-        _session(
-            "EASY45", "Easy run", "run", "easy", 45, "easy", ALL, "45 min easy aerobic running."
-        ),
-        _session(
-            "EASY60", "Easy run", "run", "easy", 60, "easy", ALL, "60 min easy aerobic running."
-        ),
-        _session(
-            "EASY75",
-            "Easy run",
-            "run",
-            "easy",
-            75,
-            "easy",
-            TRAINING,
-            "75 min easy aerobic running.",
+        *(
+            _session(
+                f"EASY{m}",
+                "Easy run",
+                "run",
+                "easy",
+                ALL if m < 75 else TRAINING,
+                [work("easy", m)],
+                "Aerobic running.",
+            )
+            for m in (35, 45, 60, 75)
         ),
         _session(
             "STRIDES50",
             "Easy run with strides",
             "run",
             "easy",
-            50,
-            "strides",
             ALL,
-            "40 min easy, then 8 x 20 s strides with full walk-back recovery.",
+            [work("easy", 38), reps(8, work("strides", 1 / 3), walk(7 / 6))],
+            "Full walk-back recovery between strides.",
         ),
         _session(
             "STEADY60",
             "Steady run",
             "run",
             "moderate",
-            60,
-            "steady",
             TRAINING,
-            "15 min easy, 35 min steady (RPE 5-6), 10 min easy.",
+            [warm(15), work("steady", 35), cool(10)],
         ),
         _session(
             "HILLS50",
             "Hill repeats",
             "run",
             "hard",
-            50,
-            "hills",
             ("base", "build"),
-            "20 min easy, 8 x 60 s hard uphill with jog-down recovery, 15 min easy.",
+            [warm(15), reps(10, work("hills", 1.25), jog(1.25)), cool(10)],
+            "Jog back down between hills.",
         ),
         _session(
             "TEMPO50",
             "Tempo run",
             "run",
             "hard",
-            50,
-            "tempo",
             ("build", "peak", "taper"),
-            "15 min easy, 20 min at threshold (comfortably hard, ~1 h race pace), 15 min easy.",
+            [warm(15), work("threshold", 20), cool(15)],
+            "Threshold: comfortably hard, about 1 h race pace.",
         ),
         _session(
             "CRUISE60",
             "Threshold intervals",
             "run",
             "hard",
-            60,
-            "threshold",
             ("build", "peak"),
-            "15 min easy, 3 x 10 min at threshold with 2 min jog, 15 min easy.",
+            [warm(12), reps(3, work("threshold", 10), jog(2)), cool(12)],
         ),
         _session(
             "VO2_55",
             "Intervals",
             "run",
             "hard",
-            55,
-            "vo2",
             ("peak",),
-            "15 min easy, 5 x 1000 m at 5 km pace with 3 min jog, 15 min easy.",
+            [warm(15), reps(5, work("interval", metres=1000), jog(1.5)), cool(12)],
             role="race_specific" if distance in ("5k", "10k") else None,
         ),
         _session(
@@ -210,60 +223,46 @@ def _common_sessions(distance: Distance) -> list[SessionTemplate]:
             "Race-pace sharpener",
             "run",
             "hard",
-            40,
-            "tempo",
             ("taper",),
-            "15 min easy, 6 x 2 min at race pace with 2 min jog, 10 min easy.",
+            [warm(12), reps(6, work(race_pace, 2), jog(1.5)), cool(7)],
         ),
         _session(
             "OPENER25",
             "Race-week opener",
             "run",
             "hard",
-            25,
-            "tempo",
             ("taper",),
-            "10 min easy, 4 x 1 min at race pace with 1 min jog, 7 min easy.",
+            [warm(10), reps(4, work(race_pace, 1), jog(1)), cool(7)],
         ),
-        _session(
-            "STRENGTH40",
-            "Strength",
-            "strength",
-            "strength",
-            40,
-            "strength",
-            ("base", "build", "peak", "taper"),
-            "40 min: squats, lunges, deadlifts, calf raises, core; 2-3 sets, stop 2 reps short.",
+        SessionTemplate(
+            code="STRENGTH40",
+            session_type="Strength",
+            kind="strength",
+            intensity="strength",
+            duration_min=40,
+            load=round(40 / 60 * 100 * STRENGTH_IF**2),
+            phases=["base", "build", "peak", "taper"],
+            definition="40 min: squats, lunges, deadlifts, calf raises, core; 2-3 sets, "
+            "stop 2 reps short.",
         ),
     ]
 
 
 def _race_specific(distance: Distance) -> list[SessionTemplate]:
-    """Goal-pace work: marathon- or half-pace runs, race-pace and 5 km-pace intervals."""
+    """Goal-pace work: marathon- or half-pace runs, race-pace intervals for 5k/10k."""
+    goal: tuple[Phase, ...] = ("build", "peak", "taper")
     if distance == "marathon":
         return [
             _session(
-                "MP75",
+                f"MP{15 + m + 15}",
                 "Marathon-pace run",
                 "run",
                 "moderate",
-                75,
-                "pace",
-                ("build", "peak", "taper"),
-                "15 min easy, 45 min at goal marathon pace, 15 min easy.",
+                goal,
+                [warm(15), work("marathon", m), cool(15)],
                 role="race_specific",
-            ),
-            _session(
-                "MP60",
-                "Marathon-pace run",
-                "run",
-                "moderate",
-                60,
-                "pace",
-                ("build", "peak", "taper"),
-                "15 min easy, 30 min at goal marathon pace, 15 min easy.",
-                role="race_specific",
-            ),
+            )
+            for m in (45, 30)
         ]
     if distance == "half":
         return [
@@ -272,10 +271,8 @@ def _race_specific(distance: Distance) -> list[SessionTemplate]:
                 "Half-marathon-pace run",
                 "run",
                 "moderate",
-                60,
-                "pace",
-                ("build", "peak", "taper"),
-                "15 min easy, 30 min at goal half-marathon pace, 15 min easy.",
+                goal,
+                [warm(15), work("half_marathon", 30), cool(15)],
                 role="race_specific",
             )
         ]
@@ -285,11 +282,8 @@ def _race_specific(distance: Distance) -> list[SessionTemplate]:
             "Race-pace intervals",
             "run",
             "hard",
-            45,
-            "vo2",
-            ("build", "peak", "taper"),
-            f"15 min easy, 5 x 3 min at goal {_RACE_NAME[distance]} pace with 2 min jog, "
-            "10 min easy.",
+            goal,
+            [warm(12), reps(5, work(RACE_ZONE[distance], 3), jog(2)), cool(8)],
             role="race_specific",
         )
     ]
@@ -303,10 +297,9 @@ def _long_runs(distance: Distance) -> list[SessionTemplate]:
             "Long run",
             "long",
             "easy",
-            minutes,
-            "long",
             ALL,
-            f"{minutes} min long run at easy pace; fuel and drink as on race day.",
+            [work("long", minutes)],
+            "Fuel and drink as on race day.",
         )
         for minutes in range(60, _LONGEST_RUN[distance] + 1, LONG_RUN_STEP)
     ]
@@ -314,13 +307,13 @@ def _long_runs(distance: Distance) -> list[SessionTemplate]:
 
 def builtin_schema(distance: Distance) -> TrainingSchema:
     """The shipped template for one race distance."""
-    race_minutes, race_load = RACE_SPECS[distance]
+    race = race_session(distance)
     return TrainingSchema(
         name=f"Built-in {_RACE_NAME[distance]}",
         distance=distance,
         sessions=[*_common_sessions(distance), *_race_specific(distance), *_long_runs(distance)],
         plan_weeks=_PLAN_WEEKS[distance],
         taper_days=_TAPER_DAYS[distance],
-        race_duration_min=race_minutes,
-        race_load=race_load,
+        race_duration_min=race.duration_min,
+        race_load=race.load,
     )

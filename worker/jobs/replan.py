@@ -21,6 +21,7 @@ from shared.plan_diff import changed_dates
 from shared.planning import PlanDay, PlanRequest, PlanResult
 from shared.replanning import ReplanRequest, ReplanResult
 from shared.response import Response
+from shared.submission import runner_markers
 from worker.engine import replan
 from worker.engine.history import start_state
 from worker.engine.replan import updated_request
@@ -68,6 +69,8 @@ def prepare(inputs: Inputs, job: dict[str, Any]) -> ReplanWork:
     if not previous:
         raise InputError(f"version {spec.base_version} of the plan has no days")
     base = base_request(inputs, job, spec.base_version, previous)
+    # The runner's markers as they are now: the new days in today's paces.
+    base = base.model_copy(update={"markers": runner_markers(inputs.runner(job["runner_id"]))})
     overrides = {
         k: v
         for k, v in (("time_limit_s", spec.time_limit_s), ("gap_limit", spec.gap_limit))

@@ -7,6 +7,7 @@ from collections.abc import Callable, Collection
 from shared.planning import PlanRequest, TrainingSchema
 from worker.engine.calendar import Calendar
 from worker.engine.model.container import PlanModel
+from worker.engine.model.monotony import monotony_penalty
 from worker.engine.model.objective import race_performance_objective
 from worker.engine.model.registry import FAMILIES
 from worker.engine.model.settle import settle_constraints
@@ -34,6 +35,7 @@ def build_model(
     for family in FAMILIES:
         if families is None or not family.user_facing or family.name in families:
             family.build(pm)
+    monotony_penalty(pm)
     if extend is not None:
         extend(pm)
     race_performance_objective(pm)

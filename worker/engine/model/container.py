@@ -98,6 +98,10 @@ class PlanModel:
         default_factory=dict
     )
     penalties: list[tuple[int, cp_model.LinearExprT]] = field(default_factory=list)
+    # The monotony penalty's variables (monotony.py): (week's days, |7 L_d - W| each, shortfall).
+    monotony_terms: list[tuple[tuple[int, ...], list[cp_model.IntVar], cp_model.IntVar]] = field(
+        default_factory=list
+    )
     constraint_groups: dict[int, str] = field(default_factory=dict)  # constraint index -> family
     catalogue: Catalogue = field(init=False)
 

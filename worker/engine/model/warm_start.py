@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from shared.planning import SessionTemplate
 from worker.engine.model.container import PlanModel, strength_may_join
 from worker.engine.model.families.long_runs import long_run_start, peak_window
+from worker.engine.model.monotony import hint_monotony
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ def warm_start(pm: PlanModel, choices: Mapping[int, DayChoice]) -> dict[int, Day
             week_loads[week.number] = sum(loads[d] for d in week.days)
             if pm.week_load[week.number].index not in pm.settled:
                 m.add_hint(pm.week_load[week.number], week_loads[week.number])
+    hint_monotony(pm, loads)
     for d, var in pm.true_rest.items():
         if d in hinted:
             m.add_hint(var, hinted[d].primary == rest and not hinted[d].strength)
