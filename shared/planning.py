@@ -95,7 +95,9 @@ class SessionTemplate(StrictModel):
         derived: dict[str, Any] = {
             "duration_min": session_steps.duration_min(steps),
             "load": session_steps.load(steps),
-            "definition": session_steps.template_definition(steps, str(data.get("note", ""))),
+            "definition": session_steps.template_definition(
+                steps, str(data.get("note", "")), str(data.get("sport", "run"))
+            ),
         }
         disagree = [
             f"{key} {data[key]!r} (its steps give {value!r})"

@@ -10,10 +10,12 @@ warm-started from the previous plan. The engine (`worker.engine.replan`) is pure
 Load of an activity (TSS-like, the scale of the built-in catalogue: 100 = one hour at
 threshold): `load = hours x IF^2 x 100` with the intensity factor IF = threshold pace /
 average pace (both s/km: faster than threshold gives IF > 1), else IF = average HR /
-threshold HR. Without a given intensity, IF (given, or sqrt(load / (hours x 100)) from the
-load) classes a run as easy below 0.78, moderate below 0.87, hard from 0.87; the
-built-in sessions (easy 0.72, long 0.75, steady 0.82, marathon pace 0.85, tempo 0.88,
-intervals 0.90-0.94) fall in their own class.
+threshold HR. Without a given intensity, the activity's pace or heart rate against the
+runner's zones classes it (`shared.zone_intensity`, where the API and the CLI know them),
+else IF (given, or sqrt(load / (hours x 100)) from the load): easy below 0.78, moderate
+below 0.87, hard from 0.87. That last is a rough fallback: a session's average IF counts its
+warm-up and cool-down (the catalogue's threshold intervals average about 0.87, its easy runs
+0.72).
 """
 
 from __future__ import annotations

@@ -164,7 +164,7 @@ def resolve_session(session: SessionTemplate, zones: Zones | None) -> ResolvedSe
     def text_of(step: TemplateStep) -> str | None:
         return target_text(targets[id(step)].target, sport)
 
-    text = with_note(steps_text(session.steps, text_of), session.note)
+    text = with_note(steps_text(session.steps, text_of, sport), session.note)
     lacking = any(
         isinstance(targets[id(s)].target, RpeTarget) and _could_have_numbers(s, sport)
         for s in _template_flat(session.steps)

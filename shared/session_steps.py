@@ -4,11 +4,12 @@ A template step names a *zone* (easy, threshold, interval, ...) instead of numbe
 athlete's paces, heart rates or watts replace it when a plan is laid out
 (`shared.resolve_steps`). Each zone has an intensity factor, so a session's minutes and load
 follow from its steps: load = sum over the steps run of hours x 100 x IF^2 (TSS-like: an
-hour at threshold is 100), and an RPE, the target where no marker is known. From steady up,
-IF is about threshold pace / the zone's pace (as a logged run's IF is, `shared.replanning`):
-marathon 0.94, half 0.97, threshold 1.0, 10 km 1.02, 5 km 1.06, interval 1.10, repetition
-1.17. Easy running is 0.72 (recovery 0.65); a long run's easy miles 0.75, the drift of
-heart rate and fatigue over two hours.
+hour at threshold is 100), and an RPE, the target where no marker is known. From marathon
+pace up, IF is threshold pace / the zone's pace at the reference runner (as a logged run's IF
+is, `shared.replanning`): marathon 0.94, half 0.97, threshold 1.0, 10 km 1.02, 5 km 1.06,
+interval 1.10, repetition and strides 1.17; hard uphill 1.15. Below, heart rate says more
+than pace: easy 0.72, recovery 0.65, steady 0.85; a long run's easy miles 0.75, the drift
+of heart rate and fatigue over two hours.
 
 A step may be a distance (5 x 1000 m): its minutes in the template are those of a reference
 runner (VDOT `REFERENCE_VDOT`, a 45-minute 10 km) at the middle of the zone's pace band.
@@ -307,12 +308,17 @@ def effort_text(zone: str) -> str:
     return spec.word if spec.rpe < 5 else f"{spec.word} (RPE {spec.rpe})"
 
 
-def step_text(step: TemplateStep, target: str | None) -> str:
+# A recovery jog, in the other sports.
+EASY_BETWEEN: dict[str, str] = {"bike": "easy spin", "swim": "easy swim"}
+
+
+def step_text(step: TemplateStep, target: str | None, sport: str = "run") -> str:
     """One step: its length and what to run it at (a recovery step: how, jog or walk)."""
     spec = ZONES[step.zone]
     length = length_text(step.duration_s, step.distance_m)
     if step.type in ("recovery", "rest") and spec.between is not None:
-        return f"{length} {spec.between}"
+        between = EASY_BETWEEN.get(sport, spec.between) if spec.between == "jog" else spec.between
+        return f"{length} {between}"
     if target is None:
         return f"{length} {effort_text(step.zone)}"
     return f"{length} {spec.word} {target}"
@@ -321,16 +327,17 @@ def step_text(step: TemplateStep, target: str | None) -> str:
 def steps_text(
     steps: list[TemplateStep | TemplateRepeat],
     target_of: Callable[[TemplateStep], str | None] = lambda _: None,
+    sport: str = "run",
 ) -> str:
     """`15 min easy · 3 x 10 min threshold (RPE 7), 2 min jog · 15 min easy`; `target_of`
     gives a step's numbers as text (None: effort words)."""
     parts = []
     for step in steps:
         if isinstance(step, TemplateRepeat):
-            inner = ", ".join(step_text(s, target_of(s)) for s in step.steps)
+            inner = ", ".join(step_text(s, target_of(s), sport) for s in step.steps)
             parts.append(f"{step.count} x {inner}")
         else:
-            parts.append(step_text(step, target_of(step)))
+            parts.append(step_text(step, target_of(step), sport))
     return " · ".join(parts)
 
 
@@ -338,6 +345,8 @@ def with_note(text: str, note: str) -> str:
     return f"{text}. {note}" if note else f"{text}."
 
 
-def template_definition(steps: list[TemplateStep | TemplateRepeat], note: str) -> str:
+def template_definition(
+    steps: list[TemplateStep | TemplateRepeat], note: str, sport: str = "run"
+) -> str:
     """The catalogue's definition of a session with steps: the steps in effort words."""
-    return with_note(steps_text(steps), note)
+    return with_note(steps_text(steps, sport=sport), note)

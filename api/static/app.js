@@ -1271,9 +1271,8 @@
     return list;
   }
 
-  // Shown when the session is opened: the steps, then its files (Zwift takes runs and rides).
+  // Shown when the session is opened: the steps, then its files (Zwift takes runs and rides, not strength).
   function sessionDetail(d) {
-    if (d.intensity === "race") return null;
     const id = encodeURIComponent(shownPlanId);
     const query = `?slot=${d.slot}${shownVersionQuery ? `&${shownVersionQuery.slice(1)}` : ""}`;
     const base = `/training-plans/${id}/days/${d.date}/workout`;
@@ -1282,7 +1281,7 @@
       "div",
       { class: "files" },
       el("a", { class: "button secondary small", href: "#", "data-file": "fit", onclick: (e) => download(e, `${base}.fit${query}`, `${name}.fit`), text: "Watch (.fit)" }),
-      ["run", "bike"].includes(d.sport)
+      ["run", "bike"].includes(d.sport) && d.intensity !== "strength"
         ? el("a", { class: "button secondary small", href: "#", "data-file": "zwo", onclick: (e) => download(e, `${base}.zwo${query}`, `${name}.zwo`), text: "Zwift (.zwo)" })
         : null,
     );

@@ -34,15 +34,12 @@ class Reference:
 
     @classmethod
     def of(cls, markers: Markers | None) -> Reference:
+        """From the athlete's markers: the FTP, and the 5 km race pace of their VDOT."""
         if markers is None:
             return cls()
-        return cls.from_numbers(markers.zones().vdot, markers.ftp_w)
-
-    @classmethod
-    def from_numbers(cls, vdot: float | None, ftp_w: float | None) -> Reference:
-        """From Daniels' VDOT (its 5 km race pace) and the FTP, either unknown."""
+        vdot = markers.zones().vdot
         five_k = predicted_time_s(vdot, FIVE_K_M) / (FIVE_K_M / 1000) if vdot else None
-        return cls(ftp_w=ftp_w, five_k_s_per_km=five_k)
+        return cls(ftp_w=markers.ftp_w, five_k_s_per_km=five_k)
 
 
 def session_sport(day: PlanDay) -> str:

@@ -143,3 +143,9 @@ def test_a_session_opens_to_its_steps_and_its_fit_file_downloads(
     # One FIT step per plan step, plus one "repeat" step per repeat block.
     expected = sum(len(s["steps"]) + 1 if s["type"] == "repeat" else 1 for s in day["steps"])
     assert len(steps) == expected
+    # Zwift takes runs and rides: a strength session offers the FIT file only.
+    strength = page.eval_on_selector_all(
+        "#tp-calendar .session[data-intensity=strength]",
+        "els => els.map(e => [!!e.querySelector('a[data-file=fit]'), !!e.querySelector('a[data-file=zwo]')])",
+    )
+    assert strength and all(fit and not zwo for fit, zwo in strength), strength

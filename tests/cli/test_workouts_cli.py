@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from shared.planning import PlanDay
+from shared.steps import PaceTarget, flatten
 from tests.cli.test_cli import START, cli, plan_args, race_after
 from tests.workout_files import expected_fit_steps, fit_step_facts, read_fit, read_zwo
 
@@ -53,6 +54,8 @@ def test_fit_writes_one_decodable_file_per_session(
     proc = cli(*_plan("--format", "fit", "--out", str(out)))
     assert proc.returncode == 0, proc.stderr
     sessions = [d for d in plan_days if d.intensity != "rest"]
+    # --race-result gives the catalogue's steps pace targets: real steps go out.
+    assert any(isinstance(s.target, PaceTarget) for d in sessions for s in flatten(d.steps))
     assert sorted(p.name for p in out.iterdir()) == sorted(_name(d, "fit") for d in sessions)
     assert f"wrote {len(sessions)} FIT workouts to {out}" in proc.stderr
     for day in sessions:

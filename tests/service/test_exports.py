@@ -153,8 +153,11 @@ def test_json_is_the_cli_object_of_the_plan_days(api: httpx.Client, plan: dict[s
     for key in ("status", "objective", "bound", "gap", "solve_seconds", "start", "race_date"):
         assert doc[key] == summary[key], key
     assert doc["model"] == "banister" and doc["conflicts"] == []
-    assert [list(d) for d in doc["days"]] == [DAY_FIELDS] * len(plan["days"])
-    assert doc["days"] == [{f: d[f] for f in DAY_FIELDS} for d in plan["days"]]
+    # The JSON day: the csv columns and the session's steps.
+    fields = [*DAY_FIELDS, "steps"]
+    assert [list(d) for d in doc["days"]] == [fields] * len(plan["days"])
+    assert doc["days"] == [{f: d[f] for f in fields} for d in plan["days"]]
+    assert any(d["steps"] for d in doc["days"])
 
 
 def test_txt_is_the_cli_table_of_the_plan_days(api: httpx.Client, plan: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from shared.planning import PlanDay
+from shared.steps import PaceTarget, flatten
 from tests.service.helpers import create_runner, events_until_terminal, generate, short_plan
 from tests.service.stack import Stack
 from tests.workout_files import expected_fit_steps, fit_step_facts, read_fit, read_zwo
@@ -52,7 +53,9 @@ def _name(day: PlanDay, ext: str) -> str:
 
 def test_every_session_fit_decodes_to_its_steps(api: httpx.Client, plan: dict[str, Any]) -> None:
     sessions = _sessions(plan)
-    assert sessions
+    # The runner's race result gives the catalogue's steps pace targets: real steps go out.
+    paced = [s for d in sessions for s in flatten(d.steps) if isinstance(s.target, PaceTarget)]
+    assert paced
     for day in sessions:
         response = api.get(_url(plan, day, "fit"))
         assert response.status_code == 200, response.text
@@ -160,8 +163,35 @@ def test_bad_requests_are_422s_in_words(api: httpx.Client, plan: dict[str, Any])
         assert "Traceback" not in response.text
 
 
-def test_workouts_need_the_api_key(stack: Stack, plan: dict[str, Any]) -> None:
+def test_workouts_need_the_api_key_of_the_plans_tenant(stack: Stack, plan: dict[str, Any]) -> None:
     day = _sessions(plan)[0]
+    urls = (_url(plan, day, "fit"), f"/training-plans/{plan['plan_id']}/workouts.zip")
     with httpx.Client(base_url=stack.base_url, timeout=30) as anonymous:
-        for url in (_url(plan, day, "fit"), f"/training-plans/{plan['plan_id']}/workouts.zip"):
+        for url in urls:
             assert anonymous.get(url).status_code == 401
+    other = {"X-API-Key": stack.new_api_key("another-club")}
+    with httpx.Client(base_url=stack.base_url, timeout=30, headers=other) as stranger:
+        for url in urls:
+            response = stranger.get(url)
+            assert response.status_code == 404, response.text  # not even that it exists
+            assert "not found" in response.json()["detail"]
+
+
+def test_a_strength_session_is_a_fit_workout_but_no_zwift_one(api: httpx.Client) -> None:
+    # The 10k catalogue has a strength session a week in its base phase.
+    runner_id = create_runner(api, markers=MARKERS)
+    last = events_until_terminal(
+        api, generate(api, runner_id, short_plan(4, schema_id="builtin-10k"))
+    )[-1]
+    assert last.event == "succeeded", last.data
+    plan = api.get(f"/training-plans/{last.data['plan_id']}").json()
+    strength = next(d for d in _sessions(plan) if d.intensity == "strength")
+    fit = api.get(_url(plan, strength, "fit"))
+    assert fit.status_code == 200, fit.text
+    assert read_fit(fit.content).workout["sport"][0] == "training"
+    zwo = api.get(_url(plan, strength, "zwo"))
+    assert zwo.status_code == 404
+    assert zwo.json()["detail"] == (
+        f"no ZWO workout for {strength.date}: Zwift workouts are runs and rides; "
+        "this session is strength"
+    )

@@ -142,7 +142,8 @@ def test_bike_power_then_heart_rate() -> None:
     # Coggan level 4: above 90% up to 105% of FTP.
     assert work == PowerTarget(low_w=math.floor(0.90 * 250) + 1, high_w=math.floor(1.05 * 250))
     text = resolve_session(custom("bike"), ftp).definition
-    assert f"4 x 5 min threshold {work.low_w}-{work.high_w} W, 2 min jog" in text
+    assert f"4 x 5 min threshold {work.low_w}-{work.high_w} W, 2 min easy spin" in text
+    assert custom("bike").definition.endswith("4 x 5 min threshold (RPE 7), 2 min easy spin.")
     hr = Markers.model_validate({"lthr_bpm": 160.0}).zones()
     assert isinstance(active(resolve_session(custom("bike"), hr).steps)[0].target, HrTarget)
     assert "Add an FTP" not in resolve_session(custom("bike"), hr).definition

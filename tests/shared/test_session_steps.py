@@ -47,6 +47,10 @@ def reference_pace(zone: str) -> float:
     vdot = REFERENCE_VDOT
     if zone == "interval":
         fast, slow = 1.01, 0.99
+    elif zone == "threshold":
+        fast, slow = 0.89, 0.87
+    elif zone in ("repetition", "strides"):
+        fast, slow = 1.08, 1.06
     elif zone in ("easy", "long"):
         fast, slow = 0.70, 0.62
     else:
@@ -68,12 +72,22 @@ def race_pace(metres: float) -> float:
 RACE_METRES = {"race_5k": 5000, "race_10k": 10000, "half_marathon": 21097.5, "marathon": 42195}
 
 
+def zone_pace(zone: str) -> float:
+    return race_pace(RACE_METRES[zone]) if zone in RACE_METRES else reference_pace(zone)
+
+
+def test_work_zones_if_is_threshold_pace_over_their_pace() -> None:
+    """From marathon pace up, a step's IF is what a logged run at that pace would get."""
+    t = zone_pace("threshold")
+    for zone in ("marathon", "half_marathon", "race_10k", "race_5k", "interval", "repetition"):
+        assert ZONES[zone].intensity_factor == pytest.approx(t / zone_pace(zone), abs=0.01)
+    assert ZONES["threshold"].intensity_factor == 1.0
+
+
 def seconds(step: dict[str, Any]) -> float:
     if step["duration_s"] is not None:
         return float(step["duration_s"])
-    zone = step["zone"]
-    pace = race_pace(RACE_METRES[zone]) if zone in RACE_METRES else reference_pace(zone)
-    return step["distance_m"] / 1000 * pace
+    return step["distance_m"] / 1000 * zone_pace(step["zone"])
 
 
 def run_steps(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -395,7 +395,7 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(result, int):
         return result
     if args.format in WORKOUT_FORMATS:
-        reference = Reference.from_numbers(zones.vdot, args.ftp)
+        reference = Reference.of(markers)
         return deliver(args, "plan", result, "", request, reference)
     return deliver(
         args, "plan", result, render_with_zones(result, args.format, request, zones), request

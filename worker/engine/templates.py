@@ -146,7 +146,7 @@ def _common_sessions(distance: Distance) -> list[SessionTemplate]:
         ),
         _session(
             "SHAKEOUT20",
-            "Shake-out run",
+            "Short run with strides",
             "run",
             "easy",
             ALL,

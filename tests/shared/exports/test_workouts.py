@@ -4,6 +4,8 @@ plan (read back with `zipfile`, each file decoded)."""
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import zipfile
 
 import pytest
@@ -69,3 +71,16 @@ def test_file_names_sort_by_date_and_slot(handmade_plan: PlanResult) -> None:
     names = [file_name(d, "fit") for d in handmade_plan.days]
     assert names == sorted(names)
     assert names[0] == "2027-03-01-0-EASY45.fit"
+
+
+def test_the_fit_writer_loads_with_the_first_fit_file() -> None:
+    """The API and `trainplan --help` start without it (it takes a moment to import)."""
+    code = "import sys, api.routers.workouts, worker.cli.plan; sys.exit('fit_tool' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+    code = (
+        "import sys; from shared.exports.registry import WORKOUT_FORMATS; "
+        "from tests.workout_files import workout_day, THRESHOLD_RUN; "
+        "WORKOUT_FORMATS['fit'].render(workout_day(THRESHOLD_RUN), None); "
+        "sys.exit('fit_tool' not in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
