@@ -43,7 +43,7 @@ from worker.engine.repeatable import _holds as holds
 # Deterministic-time budgets (about seconds of one worker's work) of the core and of one
 # deletion check; the heaviest group is left out first when it holds this share of the
 # guarded rows' nonzeros.
-_CORE_BUDGET = 1.0
+_CORE_BUDGET = 2.0
 _LP_CORE_BUDGET = 1.0  # the same core with the LP, when propagation alone runs out
 _CHECK_BUDGET = 0.5
 # (The form floor holds 28% at 36 weeks: at a third it stayed in, 2-3x slower.)
