@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser test lint typecheck pytest run bench bench-load bench-determinism bench-explain bench-quality bench-peer bench-scaling clean
+.PHONY: install browser test lint typecheck pytest run bench bench-load bench-determinism bench-explain bench-quality bench-peer bench-scaling bench-trischedule clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -69,6 +69,11 @@ bench-peer: $(STAMP)
 # The stack's throughput with 1 and 2 worker processes (~6 min): bench/results/scaling.md.
 bench-scaling: $(STAMP)
 	$(PY) -m bench.bench_scaling
+
+# The triathlon seed, whole season vs its week-by-week method (~6 min):
+# bench/results/trischedule.md.
+bench-trischedule: $(STAMP)
+	$(PY) -m bench.bench_trischedule
 
 clean:
 	rm -rf $(VENV) .data .mypy_cache .pytest_cache .ruff_cache
