@@ -39,6 +39,8 @@ test: lint typecheck pytest
 run: $(STAMP)
 	$(VENV)/bin/trainplan dev
 
+# Time to a first plan and to a proven 1% gap, default marathon 8-52 weeks and the
+# plan-quality runners (~4 min per variant): bench/results/engine.md.
 bench: $(STAMP)
 	$(PY) -m bench.bench_engine
 
@@ -55,7 +57,8 @@ bench-quality: $(STAMP)
 bench-determinism: $(STAMP)
 	$(PY) -m bench.bench_determinism
 
-# Infeasible requests, explanation included (~10 s): bench/results/explain-current.md.
+# Infeasible requests, explanation included, and the explanation by search alone (~1 min):
+# bench/results/explain-current.md.
 bench-explain: $(STAMP)
 	$(PY) -m bench.bench_explain
 
