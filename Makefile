@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser test lint typecheck pytest run bench bench-load bench-determinism bench-explain bench-quality bench-peer bench-scaling clean
+.PHONY: install browser test lint typecheck pytest run bench bench-load bench-determinism bench-explain bench-quality bench-peer bench-scaling bench-trischedule clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -39,6 +39,8 @@ test: lint typecheck pytest
 run: $(STAMP)
 	$(VENV)/bin/trainplan dev
 
+# Time to a first plan and to a proven 1% gap, default marathon 8-52 weeks and the
+# plan-quality runners (~4 min per variant): bench/results/engine.md.
 bench: $(STAMP)
 	$(PY) -m bench.bench_engine
 
@@ -55,7 +57,8 @@ bench-quality: $(STAMP)
 bench-determinism: $(STAMP)
 	$(PY) -m bench.bench_determinism
 
-# Infeasible requests, explanation included (~10 s): bench/results/explain-current.md.
+# Infeasible requests, explanation included, and the explanation by search alone (~1 min):
+# bench/results/explain-current.md.
 bench-explain: $(STAMP)
 	$(PY) -m bench.bench_explain
 
@@ -66,6 +69,11 @@ bench-peer: $(STAMP)
 # The stack's throughput with 1 and 2 worker processes (~6 min): bench/results/scaling.md.
 bench-scaling: $(STAMP)
 	$(PY) -m bench.bench_scaling
+
+# The triathlon seed, whole season vs its week-by-week method (~6 min):
+# bench/results/trischedule.md.
+bench-trischedule: $(STAMP)
+	$(PY) -m bench.bench_trischedule
 
 clean:
 	rm -rf $(VENV) .data .mypy_cache .pytest_cache .ruff_cache

@@ -116,8 +116,9 @@ def run_highs(pm: Any, limit: float, threads: int, workdir: Path) -> tuple[Side,
     mip = translate(proto)
     hinted = {c: v for c, v in mip.hint.items() if c < mip.proto_columns}
     _, violation = evaluate(mip, hinted)
-    if violation > 1e-6:
-        raise RuntimeError(f"the hint breaks a row of the MIP by {violation}")
+    if violation > 1e-6:  # a hint that breaks a row (the beginner's) is no MIP start
+        print(f"  the hint breaks a row of the MIP by {violation:g}: HiGHS starts without it")
+        mip.hint = {}
     npz = workdir / "plan.npz"
     mip.save(npz)
     t0 = time.perf_counter()

@@ -73,3 +73,69 @@ def cs358_violations(
     if 10 * sum(e) < 7 * total or 10 * sum(m) != 2 * total or 10 * sum(h) > total:
         bad.append(f"mix broken: E={sum(e)} M={sum(m)} H={sum(h)}")
     return bad, f[-1]
+
+
+def tri_violations(
+    days: list[dict[str, Any]],
+    weeks: list[dict[str, Any]],
+    params: dict[str, Any],
+    catalogue: dict[tuple[str, str], dict[str, Any]],
+    weekly_hours: float,
+) -> tuple[list[str], dict[str, float]]:
+    """Every rule of the triathlon seed (its README, constraints 1-5, with the documented
+    parameters), checked on a day-by-day plan; returns the final fitness per sport too.
+
+    `catalogue` maps (sport, name) to the CSV's row (duration, fatigue_increase,
+    fitness_gain, week_blocks)."""
+    sports = ("swim", "bike", "run")
+    bad: list[str] = []
+    window_len = params["fatigue_window_days"]
+    weights = [max(0.0, 1 - params["fatigue_decay_per_day"] * k) for k in range(window_len)]
+    rho = params["weekly_retention"] ** (1 / 7)
+    fit = dict.fromkeys(sports, float(params["start_fitness"]))
+    history: list[list[tuple[str, str]]] = []
+    week_end_fitness: dict[int, dict[str, float]] = {}
+    for day in days:
+        today = [(s["sport"], s["name"]) for s in day["sessions"]]
+        history.append(today)
+        if len(today) > params["max_per_day"]:
+            bad.append(f"{day['date']}: {len(today)} workouts")
+        if len({s for s, _ in today}) != len(today):
+            bad.append(f"{day['date']}: two workouts of one sport")
+        for key in today:
+            row = catalogue[key]
+            if day["phase"] in row["week_blocks"]:
+                bad.append(f"{day['date']}: {key} used in {day['phase']}")
+            earlier = history[-params["variety_days"] : -1]
+            if any(key in e for e in earlier):
+                bad.append(f"{day['date']}: {key} within {params['variety_days']} days")
+        recent = list(enumerate(reversed(history[-window_len:])))
+        per = {
+            s: sum(
+                weights[k] * catalogue[key]["fatigue_increase"]
+                for k, keys in recent
+                for key in keys
+                if key[0] == s
+            )
+            for s in sports
+        }
+        for s in sports:
+            if per[s] > params["sport_fatigue_cap"] + 1e-6:
+                bad.append(f"{day['date']}: {s} fatigue {per[s]}")
+        if sum(per.values()) > params["total_fatigue_cap"] + 1e-6:
+            bad.append(f"{day['date']}: total fatigue {sum(per.values())}")
+        for s in sports:
+            fit[s] = fit[s] * rho + sum(catalogue[k]["fitness_gain"] for k in today if k[0] == s)
+        if any(abs(day["fitness"][s] - fit[s]) > 1e-2 for s in sports):
+            bad.append(f"{day['date']}: reported fitness {day['fitness']} != {fit}")
+        week_end_fitness[day["week_number"]] = dict(fit)
+    for week in weeks:
+        span = [d for d in days if d["week_number"] == week["week_number"]]
+        minutes = sum(s["duration_min"] for d in span for s in d["sessions"])
+        if minutes > week["hours_cap"] * 60 + 1e-6 or minutes > weekly_hours * 60:
+            bad.append(f"week {week['week_number']}: {minutes} min")
+        values = list(week_end_fitness[week["week_number"]].values())
+        # the model's fitness rows are rounded to 1e-4 of a unit: a hair of slack
+        if max(values) - min(values) > params["max_divergence"] + 1e-2:
+            bad.append(f"week {week['week_number']}: fitness spread {max(values) - min(values)}")
+    return bad, fit

@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import date
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -17,8 +17,10 @@ from shared.reproduce import (
     Cs358Result,
     SolveStatus,
     TriRequest,
-    TriResult,
 )
+
+if TYPE_CHECKING:  # the solver modules load on use (the CLI starts fast)
+    from worker.reproduce.trischedule import TriComparison
 
 
 def _date(text: str) -> date:
@@ -48,11 +50,20 @@ def register(subparsers: Any) -> None:
     cs.add_argument("--json", action="store_true", help="print one JSON object")
     cs.set_defaults(func=run_cs358)
 
-    tri = sub.add_parser("trischedule", help="the triathlon season, solved at once")
+    tri = sub.add_parser(
+        "trischedule",
+        help="the triathlon season, at once and by the seed's week-by-week method",
+    )
     tri.add_argument("--start", type=_date, required=True)
     tri.add_argument("--race-date", type=_date, required=True)
     tri.add_argument("--weekly-hours", type=float, required=True)
-    tri.add_argument("--time-limit", type=float, default=30.0, help="seconds")
+    tri.add_argument(
+        "--time-limit",
+        type=float,
+        default=30.0,
+        help="seconds for the whole-season solve; the seed's method gets as much, shared "
+        "by its weeks (at least 1 s each)",
+    )
     tri.add_argument("--workers", type=int, default=2)
     tri.add_argument("--json", action="store_true", help="print one JSON object")
     tri.set_defaults(func=run_trischedule)
@@ -68,7 +79,8 @@ def _invalid(exc: ValidationError) -> int:
 class _Result(Protocol):
     """What `_run` reads of either seed's result."""
 
-    status: SolveStatus
+    @property
+    def status(self) -> SolveStatus: ...
 
 
 _RequestT = TypeVar("_RequestT", bound=BaseModel)
@@ -126,26 +138,46 @@ def run_cs358(args: argparse.Namespace) -> int:
     return _run(args, Cs358Request, _CS358_OPTIONS, solve_cs358, cs358_json, _print_cs358)
 
 
-def tri_json(result: TriResult) -> dict[str, Any]:
-    return result.model_dump(mode="json")
+def tri_json(result: TriComparison) -> dict[str, Any]:
+    """Ours (the whole-season solve) with the seed's week-by-week method beside it."""
+    out = result.ours.model_dump(mode="json")
+    weekly = result.seed_method
+    out["seed_method"] = {
+        "method": "week by week, each week's fitness increase maximised (the seed's own)",
+        "status": weekly.status,
+        "final_fitness": {s: round(weekly.final_fitness[s], 3) for s in SPORTS},
+        "total": round(sum(weekly.final_fitness.values()), 3),
+        "solve_seconds": round(weekly.seconds, 3),
+    }
+    return out
 
 
-def _print_trischedule(result: TriResult) -> None:
-    print(f"status {result.status}  objective {result.objective}  bound {result.bound}")
-    print(f"{'sport':6s} {'ours':>9s} {'seed':>9s}")
-    for s in SPORTS:
-        ours = result.final_fitness.get(s, float("nan"))
-        print(f"{s:6s} {ours:9.2f} {result.seed_final_fitness[s]:9.2f}")
-    print(result.comparison_note)
-    for w in result.weeks:
-        fit = " ".join(f"{s} {w.fitness[s]:7.2f}" for s in SPORTS)
-        print(f"week {w.week_number:2d} {w.phase:5s} {w.hours:5.2f}/{w.hours_cap:5.2f} h  {fit}")
+def _print_trischedule(result: TriComparison) -> None:
+    ours, weekly = result.ours, result.seed_method
+    gap = "-" if ours.gap is None else f"{100 * ours.gap:.2f}%"
+    print(f"status {ours.status}  objective {ours.objective}  bound {ours.bound}  gap {gap}")
+    print(
+        f"{'method':28s} " + " ".join(f"{s:>8s}" for s in SPORTS) + f" {'total':>8s} {'time':>9s}"
+    )
+    rows = [
+        ("whole season (ours)", ours.final_fitness, f"{ours.solve_seconds:7.2f} s"),
+        ("week by week (seed method)", weekly.final_fitness, f"{weekly.seconds:7.2f} s"),
+        ("seed published (own consts)", ours.seed_final_fitness, f"{'-':>9s}"),
+    ]
+    for name, fit, time_s in rows:
+        values = [fit.get(s, float("nan")) for s in SPORTS]
+        cells = " ".join(f"{v:8.2f}" for v in values)
+        print(f"{name:28s} {cells} {sum(values):8.2f} {time_s}")
+    print(ours.comparison_note)
+    for w in ours.weeks:
+        line = " ".join(f"{s} {w.fitness[s]:7.2f}" for s in SPORTS)
+        print(f"week {w.week_number:2d} {w.phase:5s} {w.hours:5.2f}/{w.hours_cap:5.2f} h  {line}")
 
 
 _TRI_OPTIONS = ("start", "race_date", "weekly_hours")
 
 
 def run_trischedule(args: argparse.Namespace) -> int:
-    from worker.reproduce.trischedule import solve_trischedule
+    from worker.reproduce.trischedule import compare_trischedule
 
-    return _run(args, TriRequest, _TRI_OPTIONS, solve_trischedule, tri_json, _print_trischedule)
+    return _run(args, TriRequest, _TRI_OPTIONS, compare_trischedule, tri_json, _print_trischedule)

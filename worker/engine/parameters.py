@@ -65,6 +65,21 @@ def configure_probe(solver: cp_model.CpSolver, budget: float) -> None:
     p.catch_sigint_signal = False
 
 
+def configure_explain(solver: cp_model.CpSolver, budget: float) -> None:
+    """A check of an explanation (explain.py): one worker on `budget` units of deterministic
+    time (the same answer every time), one presolve pass without probing, and no LP. The
+    conflicts these checks meet are propagation's to find (a week's sums, a row whose
+    bounds cannot meet); the LP relaxation slowed the core of a 36-week conflict down
+    (bench/results/explain-after.md), and no presolve at all slowed it too."""
+    configure_base(solver, 1, 1.0 + 4.0 * budget)
+    p = solver.parameters
+    p.max_deterministic_time = budget
+    p.max_presolve_iterations = 1
+    p.cp_model_probing_level = 0
+    p.linearization_level = 0
+    p.catch_sigint_signal = False
+
+
 def configure(solver: cp_model.CpSolver, request: PlanRequest) -> None:
     configure_base(solver, request.workers, request.wall_limit_s)
     p = solver.parameters

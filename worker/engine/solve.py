@@ -15,10 +15,11 @@ from shared.sport_loads import loads_by_sport
 from worker.engine.calendar import Calendar, build_calendar
 from worker.engine.day_steps import DaySteps
 from worker.engine.errors import InvalidRequest
-from worker.engine.explain import explain_infeasibility
+from worker.engine.explain import conflict_sentences, explain_infeasibility
 from worker.engine.hint import add_heuristic_hint
 from worker.engine.model import OBJECTIVE_SCALE, PlanModel, build_model
 from worker.engine.parameters import configure
+from worker.engine.precheck import arithmetic_conflict
 from worker.engine.progress import ProgressCallback, SolutionProgress, relative_gap
 from worker.engine.repeatable import guard_hint
 from worker.engine.validation import schema_for, validate
@@ -137,6 +138,16 @@ def solve(
     schema = schema_for(request)
     calendar = build_calendar(request, schema)
     t0 = time.perf_counter()
+    clash = arithmetic_conflict(request, schema, calendar)
+    if clash is not None:  # proven by a sum: no model to build, nothing to search
+        return PlanResult(
+            status="INFEASIBLE",
+            solve_seconds=round(time.perf_counter() - t0, 3),
+            model=request.model,
+            start=calendar.start,
+            race_date=calendar.race_date,
+            conflicts=conflict_sentences(clash, request, schema),
+        )
     pm = build_model(request, schema, calendar)
     add_heuristic_hint(pm)
     outcome = search(pm, on_progress, cancel, throttle_s, started=t0)

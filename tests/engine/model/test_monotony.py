@@ -65,8 +65,10 @@ def shortfalls(weight: float) -> list[float]:
 
 def test_a_high_weight_makes_weeks_less_monotonous() -> None:
     free, penalised = shortfalls(0.0), shortfalls(1.0)
-    assert sum(penalised) < sum(free) or sum(free) == 0
-    assert sum(penalised) <= 1.0, penalised  # at a weight of 1 the plan pays next to none
+    assert sum(free) > 0, free  # without the penalty this plan has monotonous weeks
+    # At a weight of 1 a point of shortfall costs as much as a point of race-day fitness:
+    # the plan pays at most half of what it did (measured: 4.7 points without, 0 with).
+    assert sum(penalised) <= 0.5 * sum(free), (free, penalised)
 
 
 def test_weight_zero_builds_no_penalty() -> None:
