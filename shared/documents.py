@@ -265,6 +265,12 @@ class PlanDayDocument(BaseModel):
     atl: float
     tsb: float
     steps: list[PlanStep] = Field(default_factory=list, description="the session as steps")
+    ctl_by_sport: dict[str, float] | None = Field(
+        default=None, description="multi-sport plans: fitness per sport (null for running)"
+    )
+    atl_by_sport: dict[str, float] | None = Field(
+        default=None, description="multi-sport plans: fatigue per sport (null for running)"
+    )
     created_at: datetime
 
 

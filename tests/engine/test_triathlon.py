@@ -12,7 +12,7 @@ import pytest
 from shared.exports.table import render_table
 from shared.planning import PlanDay, PlanRequest, PlanResult, SessionTemplate, TrainingSchema
 from tests.engine.conftest import request_for
-from tests.engine.rules import multisport_violations
+from tests.engine.rules import multisport_violations, violations
 from worker.engine.solve import solve
 from worker.engine.templates import builtin_schema, race_session
 
@@ -44,6 +44,32 @@ def test_a_triathlon_plan_keeps_every_multisport_rule(distance: str) -> None:
     assert result.status in ("OPTIMAL", "FEASIBLE"), result.conflicts
     schema = builtin_schema(request.goal.distance)
     assert multisport_violations(result.days, request, sessions_of(schema)) == []
+
+
+@pytest.mark.parametrize("distance", CASES)
+def test_a_triathlon_plan_keeps_every_running_rule_read_by_sport(distance: str) -> None:
+    """The general checker (load, form, ramp, recovery, taper, coach rules) on the plan, read
+    as the engine reads a triathlon: a long session is the long run only in sport run (a
+    long ride is one more training session), a second session of the day is allowed (of
+    another sport: the multi-sport checker), and no goal-pace work is asked for (the
+    catalogue has none: the engine's family then adds no row; bricks are checked instead)."""
+    request, result = plan(distance)
+    schema = builtin_schema(request.goal.distance)
+    by_sport = schema.model_copy(
+        update={
+            "sessions": [
+                s.model_copy(update={"kind": "run"}) if s.kind == "long" and s.sport != "run" else s
+                for s in schema.sessions
+            ]
+        }
+    )
+    read = request.model_copy(
+        update={
+            "athlete": request.athlete.model_copy(update={"doubles": True}),
+            "rules": request.rules.model_copy(update={"race_specific_per_week": 0}),
+        }
+    )
+    assert violations(result.days, read, by_sport) == []
 
 
 @pytest.mark.parametrize("distance", CASES)
