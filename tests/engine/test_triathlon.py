@@ -10,9 +10,17 @@ from functools import cache
 import pytest
 
 from shared.exports.table import render_table
-from shared.planning import PlanDay, PlanRequest, PlanResult, SessionTemplate, TrainingSchema
+from shared.planning import (
+    TRI_DISTANCES,
+    PlanDay,
+    PlanRequest,
+    PlanResult,
+    SessionTemplate,
+    TrainingSchema,
+)
 from tests.engine.conftest import request_for
 from tests.engine.rules import multisport_violations, violations
+from worker.builtin_schemas import find_builtin
 from worker.engine.solve import solve
 from worker.engine.templates import builtin_schema, race_session
 
@@ -168,3 +176,18 @@ def test_the_table_groups_a_days_sessions_by_sport() -> None:
                 float(x) for x in re.findall(r"(?:swim|bike|brick|run|strength) (\d+\.\d) h", line)
             ]
             assert sum(parts) == pytest.approx(total, abs=0.1 * len(parts))
+
+
+def test_the_builtin_schemas_offer_every_triathlon() -> None:
+    """`builtin-<distance>` for the triathlons, each a catalogue of swims, rides, runs and
+    bricks whose per-sport load splits add up to the session's load."""
+    for distance in TRI_DISTANCES:
+        stored = find_builtin(f"builtin-{distance}")
+        assert stored is not None and stored.distance == distance
+        sports = {s.sport for s in stored.sessions}
+        assert {"swim", "bike", "run", "brick"} <= sports
+        for s in stored.sessions:
+            if s.load_by_sport is not None:
+                assert sum(s.load_by_sport.values()) == s.load, s.code
+        race = race_session(distance)
+        assert (stored.race_duration_min, stored.race_load) == (race.duration_min, race.load)
