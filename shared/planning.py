@@ -211,6 +211,11 @@ class PlanRules(StrictModel):
         default_factory=lambda: {"swim": 2, "bike": 2, "run": 2},
         description="sessions per sport in every full base, build and peak week (at least)",
     )
+    sport_time_share: dict[str, Bounds] = Field(
+        default_factory=lambda: {"swim": (10, 35), "bike": (30, 65), "run": (20, 45)},
+        description="per sport [min, max] percent of a full base/build/peak week's training "
+        "minutes (bricks and strength left out of both)",
+    )
     brick_every_weeks: int = Field(
         default=2, ge=0, le=8, description="a brick in any this many build/peak weeks; 0 = off"
     )
@@ -247,6 +252,9 @@ class PlanRules(StrictModel):
         lo, hi = self.long_run_peak_weeks
         if not 0 <= lo <= hi <= 52:
             raise ValueError("long_run_peak_weeks: 0 <= first <= last <= 52")
+        for sport, (lo, hi) in self.sport_time_share.items():
+            if not 0 <= lo <= hi <= 100:
+                raise ValueError(f"sport_time_share.{sport}: 0 <= min <= max <= 100 (percent)")
         return self
 
 

@@ -372,6 +372,16 @@ def multisport_violations(
         for sport, need in rules.min_sessions_per_sport.items():
             if trained.count(sport) < need:
                 out.append(f"week {number}: {trained.count(sport)} {sport} sessions < {need}")
+        minutes: dict[str, int] = defaultdict(int)
+        for t in week:
+            for d in training[t]:
+                if d.sport in rules.sport_time_share and d.intensity not in ("strength", "race"):
+                    minutes[d.sport] += d.duration_min
+        week_min = sum(minutes.values())
+        for sport, (lo, hi) in rules.sport_time_share.items():
+            if minutes[sport] and not lo * week_min <= 100 * minutes[sport] <= hi * week_min:
+                share = 100 * minutes[sport] / week_min
+                out.append(f"week {number}: {sport} {share:.0f}% of the time, not {lo}-{hi}%")
         if phase in ("build", "peak"):
             bricks = any(d.sport == "brick" for t in week for d in training[t])
             brick_weeks.append((number, bricks))

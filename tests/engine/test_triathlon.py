@@ -123,6 +123,15 @@ def test_the_checker_catches_broken_multisport_rules() -> None:
     dry = [d for d in days if not (d.week_number == last_week and d.sport == "swim")]
     found = multisport_violations(dry, request, sessions)
     assert f"week {last_week}: no swim session in the taper" in found
+    # A base week's rides made four times as long: the bike's share of the week breaks.
+    long_rides = [
+        d.model_copy(update={"duration_min": 4 * d.duration_min})
+        if d.week_number == week and d.sport == "bike"
+        else d
+        for d in days
+    ]
+    found = multisport_violations(long_rides, request, sessions)
+    assert any(f"week {week}: bike" in v and "of the time" in v for v in found)
     # A hard day right after a hard day.
     hard = next(k for k, d in enumerate(days) if d.intensity == "hard")
     nxt = next(k for k, d in enumerate(days) if d.date > days[hard].date)

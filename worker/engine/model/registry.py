@@ -29,6 +29,7 @@ from worker.engine.model.families.multisport import (
     long_ride_each_training_week,
     two_sessions_a_day_one_per_sport,
     weekly_sessions_per_sport,
+    weekly_time_share_per_sport,
 )
 from worker.engine.model.families.quality import (
     no_quality_next_to_the_long_run,
@@ -283,6 +284,14 @@ FAMILIES: tuple[Family, ...] = (
             "and the peak"
         ),
         Replanning.WAIVED_MINIMUM,
+    ),
+    Family(
+        "sport_shares",
+        weekly_time_share_per_sport,
+        lambda x: (
+            "each sport's share of a training week's time within "
+            + ", ".join(f"{sp} {lo}-{hi}%" for sp, (lo, hi) in x.rules.sport_time_share.items())
+        ),
     ),
     Family(
         "taper_sports",

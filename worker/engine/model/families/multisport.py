@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from ortools.sat.python import cp_model
 
 from worker.engine.calendar import Week
-from worker.engine.model.container import PlanModel, Rows, sports_of, total
+from worker.engine.model.container import PlanModel, Rows, sports_of, total, weighted
 from worker.engine.model.families.quality import week_phase
 from worker.engine.model.families.taper import open_day
 
@@ -139,3 +139,30 @@ def every_sport_kept_in_taper(pm: PlanModel, rows: Rows) -> None:
             lits = [lit for d in days for lit in sport_lits(pm, d, sport)]
             if lits:
                 rows.add(total(lits) >= 1)
+
+
+def weekly_time_share_per_sport(pm: PlanModel, rows: Rows) -> None:
+    """Each sport's minutes within its [min, max] percent of a full base/build/peak week's
+    single-sport training minutes (a brick, whose minutes are not split, and strength left
+    out of both sides)."""
+    if not pm.multisport:
+        return
+    shares = pm.request.rules.sport_time_share
+    for week, phase in _training_weeks(pm):
+        if phase not in TRAINING_PHASES:
+            continue
+        by_sport: dict[str, list[tuple[int, cp_model.IntVar]]] = {}
+        for d in week.days:
+            for s, lit in pm.session_lits(d):
+                if s.kind in ("rest", "race", "strength") or s.sport not in shares:
+                    continue
+                by_sport.setdefault(s.sport, []).append((s.duration_min, lit))
+        every = [term for terms in by_sport.values() for term in terms]
+        for sport, (lo, hi) in shares.items():
+            own = by_sport.get(sport, [])
+            if not own:
+                continue
+            if lo > 0:
+                rows.add(100 * weighted(own) >= lo * weighted(every))
+            if hi < 100:
+                rows.add(100 * weighted(own) <= hi * weighted(every))
