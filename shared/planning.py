@@ -212,7 +212,7 @@ class PlanRules(StrictModel):
         description="sessions per sport in every full base, build and peak week (at least)",
     )
     sport_time_share: dict[str, Bounds] = Field(
-        default_factory=lambda: {"swim": (10, 35), "bike": (30, 65), "run": (20, 45)},
+        default_factory=lambda: {"swim": (10, 35), "bike": (25, 65), "run": (20, 50)},
         description="per sport [min, max] percent of a full base/build/peak week's training "
         "minutes (bricks and strength left out of both)",
     )

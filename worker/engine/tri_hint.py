@@ -3,7 +3,7 @@
 Without a hint CP-SAT does not find a first triathlon plan within seconds (the load
 families over a catalogue of three sports). This writes the plan week by week as a coach
 would: rest Monday; a run on Tuesday and a ride on Thursday (the phase's quality, a brick
-every other build/peak week); a technique swim on Wednesday; the long ride on Friday,
+every build/peak week but the recovery weeks); a technique swim on Wednesday; the long ride on Friday,
 an endurance swim on Saturday, the long run on Sunday (never the day after the long ride).
 Easy doubles of another sport are added while the week stays within its load budget
 (the first week's cap, 10% growth, a lighter recovery week) and the weekly hours; the
@@ -33,6 +33,8 @@ _EXTRAS: tuple[tuple[int, str], ...] = (
     (3, "SWIM_TECH30"),
     (4, "SWIM_TECH30"),
     (6, "BIKE_REC40"),
+    (5, "REC30"),
+    (2, "BIKE_REC40"),
 )
 _TAPER_WEEK: dict[int, DayChoice] = {
     0: DayChoice("REST"),
@@ -45,14 +47,14 @@ _TAPER_WEEK: dict[int, DayChoice] = {
 }
 # The six days before the race, last day first.
 _RACE_WEEK: tuple[DayChoice, ...] = (
-    DayChoice("SHAKEOUT20", ("SWIM_TECH30",)),
+    DayChoice("SHAKEOUT20"),
     DayChoice("REST"),
     DayChoice("BIKE_REC40"),
     DayChoice("SWIM_TECH30"),
     DayChoice("OPENER25"),
-    DayChoice("BIKE_REC40", ("SWIM_TECH30",)),
+    DayChoice("BIKE_REC40"),
 )
-_GROWTH = 1.08
+_GROWTH = 1.10
 _RECOVERY = 0.68
 
 
@@ -73,7 +75,6 @@ class _Writer:
         self.budget = pm.request.rules.first_week_load_ratio * 7 * pm.request.athlete.ctl
         self.last_load = self.budget
         self.steps = 0  # training weeks written (the long sessions' progression)
-        self.bricks = 0
 
     def _load(self, days: dict[int, DayChoice]) -> tuple[int, int]:
         load = minutes = 0
@@ -87,16 +88,17 @@ class _Writer:
 
     def training_week(self, week: Week, phase: str) -> None:
         run_q, bike_q = _QUALITY.get(phase, ("EASY45", "BIKE_END60"))
-        if phase in ("build", "peak"):
-            self.bricks += 1
-            if self.bricks % 2 == 1:
-                bike_q = "BRICK75"
         if week.is_recovery:
-            run_q, bike_q = "REC30", "BIKE_REC40"
+            run_q, bike_q = "SHAKEOUT20", "BIKE_REC40"
+        elif phase in ("build", "peak"):
+            bike_q = "BRICK75"  # every build/peak week but a recovery week: none goes 2 without
         long_swim = "SWIM_TECH30" if week.is_recovery else "SWIM_END45"
-        for attempt in range(4):
-            step = 0 if week.is_recovery else max(self.steps - attempt, 0)
-            ride = _longest_at_most(self.pm, "bike", 90 + 30 * (step // 2))
+        # Over budget or hours, the long ride gives way first: the long run keeps growing
+        # (its progression never steps back outside a recovery week).
+        for attempt in range(6):
+            step = 0 if week.is_recovery else self.steps
+            ride_step = 0 if week.is_recovery else max(step - 2 * attempt, 0)
+            ride = _longest_at_most(self.pm, "bike", 90 + 30 * (ride_step // 2))
             run = _longest_at_most(self.pm, "run", 60 + 15 * step)
             days = {
                 0: DayChoice("REST"),
@@ -114,7 +116,9 @@ class _Writer:
         for weekday, code in _EXTRAS:
             trial = dict(days)
             c = trial[weekday]
-            trial[weekday] = DayChoice(c.primary, (*c.doubles, code))
+            if c.doubles:
+                continue  # one second session a day at most
+            trial[weekday] = DayChoice(c.primary, (code,))
             load, minutes = self._load(trial)
             if load <= budget and minutes <= self.cap_min:
                 days = trial

@@ -14,19 +14,19 @@ MARATHON_LONG_SHARE = 0.45  # a long run of at most this share of the week's hou
 
 def long_run_start(athlete: Athlete, rules: PlanRules, schema: TrainingSchema) -> int:
     """Minutes of the long run the runner can do now: the longest recent run when given,
-    else 45 + 1.5 x CTL, down to a step, at least the catalogue's shortest long run."""
+    else 45 + 1.5 x CTL, down to a step, at least the catalogue's shortest long run. A
+    triathlete's is at most the catalogue's longest (their fitness is not all running)."""
     step = rules.long_run_step_min
     known = athlete.longest_recent_run_min
     base = known if known is not None else 45 + 1.5 * athlete.ctl
-    shortest = min(
-        (
-            s.duration_min
-            for s in schema.sessions
-            if s.kind == "long" and (s.sport == "run" or not is_multisport(schema))
-        ),
-        default=0,
-    )
-    return max(int(base // step) * step, shortest)
+    multisport = is_multisport(schema)
+    longs = [
+        s.duration_min
+        for s in schema.sessions
+        if s.kind == "long" and (s.sport == "run" or not multisport)
+    ]
+    start = max(int(base // step) * step, min(longs, default=0))
+    return min(start, max(longs)) if multisport and longs else start
 
 
 def weeks_before_race(calendar: Calendar, week: Week) -> int:
