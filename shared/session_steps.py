@@ -312,15 +312,16 @@ def load(steps: list[TemplateStep | TemplateRepeat]) -> int:
 
 
 def length_text(duration_s: int | None, distance_m: int | None) -> str:
-    """`15 min`, `20 s`, `1 min 30 s`; `400 m`, `1000 m`, `12 km`."""
+    """`15 min`, `20 s`, `90 s` (under two minutes, as coaches write it), `2 min 30 s`;
+    `400 m`, `1000 m`, `12 km`."""
     if distance_m is not None:
         if distance_m >= 2000 and distance_m % 1000 == 0:
             return f"{distance_m // 1000} km"
         return f"{distance_m / 1000:.1f} km" if distance_m > 5000 else f"{distance_m} m"
     assert duration_s is not None
     minutes, seconds = divmod(duration_s, 60)
-    if not minutes:
-        return f"{seconds} s"
+    if not minutes or (minutes == 1 and seconds):
+        return f"{duration_s} s"
     return f"{minutes} min" + (f" {seconds} s" if seconds else "")
 
 

@@ -1251,7 +1251,7 @@
   function lengthText(step) {
     if (step.distance_m) return step.distance_m >= 1000 && step.distance_m % 100 === 0 ? `${step.distance_m / 1000} km` : `${step.distance_m} m`;
     const s = step.duration_s;
-    return s % 60 === 0 ? `${s / 60} min` : s > 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
+    return s % 60 === 0 ? `${s / 60} min` : s >= 120 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`; // 90 s, as coaches write it
   }
 
   function stepItem(step, sport) {

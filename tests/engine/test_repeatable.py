@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ortools.sat.python import cp_model
 
-from shared.planning import WALL_BACKSTOP, Athlete, PlanDay, PlanRequest
+from shared.planning import WALL_BACKSTOP, Athlete, PlanDay, PlanRequest, PlanResult
 from shared.replanning import ReplanRequest
 from tests.engine.conftest import request_for
 from worker.engine import solve
@@ -43,9 +43,19 @@ def layout(days: list[PlanDay]) -> list[tuple[object, ...]]:
     return [tuple(getattr(d, f) for f in FIELDS) for d in days]
 
 
+def spent_budget(request: PlanRequest, *results: PlanResult) -> bool:
+    """Each solve ended before the wall backstop: its deterministic budget was spent (a
+    machine too loaded to spend it by then gets the plan found so far, by design)."""
+    return all(r.solve_seconds < 0.95 * request.wall_limit_s for r in results)
+
+
 def test_two_solves_of_the_same_request_give_the_same_plan() -> None:
     request = to_deterministic_budget()
-    first, second = solve(request), solve(request)
+    for _ in range(3):  # a busy moment of a shared machine: try the pair again
+        first, second = solve(request), solve(request)
+        if spent_budget(request, first, second):
+            break
+    assert spent_budget(request, first, second), "the machine never let a solve spend its budget"
     assert first.status in ("OPTIMAL", "FEASIBLE")
     assert layout(first.days) == layout(second.days)
     assert (first.objective, first.bound) == (second.objective, second.bound)
@@ -65,7 +75,11 @@ def test_a_replan_twice_gives_the_same_plan() -> None:
         change_penalty=0.0,  # no pull towards the previous plan: the search decides
         hint_previous=False,
     )
-    first, second = replan(req), replan(req)
+    for _ in range(3):
+        first, second = replan(req), replan(req)
+        if spent_budget(request, first, second):
+            break
+    assert spent_budget(request, first, second), "the machine never let a solve spend its budget"
     assert first.status in ("OPTIMAL", "FEASIBLE"), first.conflicts
     assert layout(first.days) == layout(second.days)
     assert first.changed_dates == second.changed_dates and first.changed_dates

@@ -141,7 +141,7 @@ def test_definition_is_the_steps_in_effort_words() -> None:
     )
     assert cruise.duration_min == (12 + 3 * 12 + 12)
     vo2max = next(s for s in builtin_schema("10k").sessions if s.code == "VO2_55")
-    assert "5 x 1000 m interval (RPE 8), 1 min 30 s jog" in vo2max.definition
+    assert "5 x 1000 m interval (RPE 8), 90 s jog" in vo2max.definition
 
 
 CUSTOM = {

@@ -162,7 +162,7 @@ def _common_sessions(distance: Distance) -> list[SessionTemplate]:
             "easy",
             ALL,
             [work("recovery", 15), reps(4, work("strides", 1 / 3), jog(1))],
-            "Short and light: quick, relaxed strides (on race eve, to loosen up).",
+            "Short and light; the strides quick but relaxed.",
             role="shakeout",
         ),
         *(
