@@ -14,6 +14,7 @@ shake-out. It is a hint: where it misses a rule, CP-SAT repairs it.
 from __future__ import annotations
 
 from shared.planning import SessionTemplate
+from shared.response import simulate
 from worker.engine.calendar import Week
 from worker.engine.model import PlanModel
 from worker.engine.model.families.quality import week_phase
@@ -55,6 +56,12 @@ _RACE_WEEK: tuple[DayChoice, ...] = (
     DayChoice("BIKE_REC40"),
 )
 _GROWTH = 1.10
+_FORM_MARGIN = 22  # weekly load per day above CTL that keeps form above the floor
+# A long taper keeps this share of the last training week's load (the race week less).
+_LONG_TAPER_DAYS = 21
+_TAPER_SHARE = 0.65
+_RACE_WEEK_SHARE = 0.45
+_TAPER_EXTRAS = ("EASY35", "SWIM_TECH30", "BIKE_END60", "SWIM_END45")
 _RECOVERY = 0.68
 
 
@@ -99,7 +106,7 @@ class _Writer:
             step = 0 if week.is_recovery else self.steps
             ride_step = 0 if week.is_recovery else max(step - 2 * attempt, 0)
             ride = _longest_at_most(self.pm, "bike", 90 + 30 * (ride_step // 2))
-            run = _longest_at_most(self.pm, "run", 60 + 15 * step)
+            run = _longest_at_most(self.pm, "run", 60 + 15 * (step * 2 // 3))
             days = {
                 0: DayChoice("REST"),
                 1: DayChoice(run_q),
@@ -110,6 +117,7 @@ class _Writer:
                 6: DayChoice(run.code if run else "EASY60"),
             }
             budget = _RECOVERY * self.last_load if week.is_recovery else self.budget
+            budget = min(budget, 7 * (self._fitness(week) + _FORM_MARGIN))
             load, minutes = self._load(days)
             if load <= budget and minutes <= self.cap_min:
                 break
@@ -129,6 +137,19 @@ class _Writer:
             self.budget = load * _GROWTH
         self._write(week, days)
 
+    def _fitness(self, week: Week) -> float:
+        """CTL at the start of `week` over the days written so far (a week of more than
+        7 x (CTL + margin) sinks form below the daily floor)."""
+        first = week.days[0]
+        loads = [
+            sum(self.pm.sessions[c].load for c in (ch.primary, *ch.doubles))
+            if (ch := self.choices.get(d)) is not None
+            else 0
+            for d in range(first)
+        ]
+        states = simulate(loads, self.pm.response)
+        return states[-1].ctl if states else self.pm.request.athlete.ctl
+
     def _write(self, week: Week, days: dict[int, DayChoice]) -> None:
         for d in week.days:
             day = self.pm.days[d]
@@ -146,6 +167,26 @@ class _Writer:
                 self.choices[d] = _RACE_WEEK[before - 1]
             else:
                 self.choices[d] = _TAPER_WEEK[day.day_of_week]
+        if self.pm.schema.taper_days >= _LONG_TAPER_DAYS:
+            self._fill_long_taper(week)
+
+    def _fill_long_taper(self, week: Week) -> None:
+        """A long taper (an ironman's three weeks) from a big training load: easy doubles
+        added while the week stays under its share of the last training week, so form does
+        not overshoot the race-day window."""
+        race_week = any(self.pm.days[d].race is not None for d in week.days)
+        budget = (_RACE_WEEK_SHARE if race_week else _TAPER_SHARE) * self.last_load
+        days = [d for d in week.days if d in self.choices]
+        for code in _TAPER_EXTRAS:
+            for d in days:
+                c = self.choices[d]
+                if c.doubles or c.primary == "REST" or self.pm.sessions.get(code) is None:
+                    continue
+                if self.pm.sessions[c.primary].sport == self.pm.sessions[code].sport:
+                    continue
+                trial = {**{k: self.choices[k] for k in days}, d: DayChoice(c.primary, (code,))}
+                if self._load(dict(enumerate(trial.values())))[0] <= budget:
+                    self.choices[d] = trial[d]
 
 
 def tri_plan(pm: PlanModel) -> dict[int, DayChoice]:
