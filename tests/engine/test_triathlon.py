@@ -8,6 +8,7 @@ from collections import Counter
 from functools import cache
 
 import pytest
+from ortools.sat.python import cp_model
 
 from shared.exports.table import render_table
 from shared.planning import (
@@ -21,8 +22,13 @@ from shared.planning import (
 from tests.engine.conftest import request_for
 from tests.engine.rules import multisport_violations, violations
 from worker.builtin_schemas import find_builtin
+from worker.engine.calendar import build_calendar
+from worker.engine.model import build_model
+from worker.engine.model.warm_start import warm_start
 from worker.engine.solve import solve
 from worker.engine.templates import builtin_schema, race_session
+from worker.engine.tri_hint import tri_plan
+from worker.engine.validation import schema_for
 
 CASES = {"olympic": 16, "70.3": 20}
 
@@ -200,3 +206,24 @@ def test_the_builtin_schemas_offer_every_triathlon() -> None:
                 assert sum(s.load_by_sport.values()) == s.load, s.code
         race = race_session(distance)
         assert (stored.race_duration_min, stored.race_load) == (race.duration_min, race.load)
+
+
+@pytest.mark.parametrize("distance", CASES)
+def test_the_triathlon_hint_is_a_plan(distance: str) -> None:
+    """The hint's sessions, fixed in the full model, leave it feasible: every family holds
+    (so the search starts from a plan, not a repair)."""
+    request = tri_request(distance, CASES[distance])
+    schema = schema_for(request)
+    pm = build_model(request, schema, build_calendar(request, schema))
+    hinted = warm_start(pm, tri_plan(pm))
+    for d, choice in hinted.items():
+        for code, lit in pm.primary[d].items():
+            pm.model.add(lit == int(code == choice.primary))
+        for code, lit in pm.doubles[d].items():
+            pm.model.add(lit == int(code in choice.doubles))
+        if pm.strength[d] is not None:
+            pm.model.add(pm.strength[d] == int(choice.strength))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 30
+    assert solver.solve(pm.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
