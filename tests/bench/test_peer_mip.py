@@ -79,7 +79,13 @@ def test_a_plan_models_solution_satisfies_its_translation(tmp_path: Path) -> Non
     values = _values(solver, pm.model, len(proto.variables))
     objective, violation = evaluate(mip, values)
     assert violation < 1e-6
-    assert objective == solver.objective_value
+    # The translation's objective is the proto's at the same values. (Not compared with
+    # `solver.objective_value`: on some runs CP-SAT's postsolve returns values of the monotony
+    # penalty's auxiliaries other than those its reported objective was computed with.)
+    o = proto.objective
+    linear = sum(c * values[v] for v, c in zip(o.vars, o.coeffs, strict=True))
+    assert objective == (o.scaling_factor or 1.0) * (linear + o.offset)
+    assert abs(objective - solver.objective_value) <= 0.01 * abs(objective)
     # Raising one day's load past its bound breaks the translation's rows or bounds.
     load = next(i for i, v in enumerate(proto.variables) if v.name.startswith("load_"))
     values[load] = float(proto.variables[load].domain[-1] + 1)
