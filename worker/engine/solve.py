@@ -45,6 +45,10 @@ class Search:
     seconds: float
     first_solution_s: float | None
     cancelled: bool
+    # The objective of the returned solution, from its values: CP-SAT's `objective_value`
+    # can differ from it on some runs (its postsolve picks other values for the monotony
+    # penalty's auxiliaries than its objective counted), and the plan is these values.
+    solution_objective: float | None = None
 
     @property
     def status(self) -> SolveStatus:
@@ -68,8 +72,11 @@ class Search:
             "cancelled": self.cancelled,
         }
         if self.found:
-            obj = self.solver.objective_value / OBJECTIVE_SCALE
-            bound = self.solver.best_objective_bound / OBJECTIVE_SCALE
+            objective = self.solution_objective
+            obj = (objective if objective is not None else self.solver.objective_value) / (
+                OBJECTIVE_SCALE
+            )
+            bound = max(obj, self.solver.best_objective_bound / OBJECTIVE_SCALE)
             out.update(
                 objective=round(obj, 4),
                 bound=round(bound, 4),
@@ -117,13 +124,27 @@ def search(
         done.set()
         if watcher is not None:
             watcher.join()
+    found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     return Search(
         code=code,
         solver=solver,
         seconds=time.perf_counter() - t0,
         first_solution_s=callback.first_solution_s,
         cancelled=cancel is not None and cancel.is_set(),
+        solution_objective=solution_objective(pm.model, solver) if found else None,
     )
+
+
+def solution_objective(model: cp_model.CpModel, solver: cp_model.CpSolver) -> float:
+    """The model's objective at the solver's returned values (scaled as `objective_value`)."""
+    objective = model.proto.objective
+    values = solver.response_proto.solution
+    # A negative reference is a negated literal (-v - 1): its value is 1 - the literal's.
+    linear = sum(
+        c * (values[v] if v >= 0 else 1 - values[-v - 1])
+        for v, c in zip(objective.vars, objective.coeffs, strict=True)
+    )
+    return (objective.scaling_factor or 1.0) * (linear + objective.offset)
 
 
 def solve(
