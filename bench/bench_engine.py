@@ -64,9 +64,11 @@ def _no_symmetry(solver: cp_model.CpSolver) -> None:
 
 
 Override = Callable[[cp_model.CpSolver], None]
-# name -> (parameter override, whether the heuristic hint is given)
+# name -> (parameter override, whether the heuristic hint is given); "no-cuts" builds the
+# model without its LP-tightening rows (worker/engine/model/cuts.py)
 VARIANTS: dict[str, tuple[Override | None, bool]] = {
     "current": (None, True),
+    "no-cuts": (None, True),
     "no-hint": (None, False),
     "full-presolve": (_probing, True),
     "lp2": (_lp2, True),
@@ -125,7 +127,7 @@ def run_one(name: str, request: PlanRequest, variant: str, workers: int) -> Row:
     schema = schema_for(request)
     calendar = build_calendar(request, schema)
     t0 = time.perf_counter()
-    pm = build_model(request, schema, calendar)
+    pm = build_model(request, schema, calendar, lp_cuts=variant != "no-cuts")
     if hinted:
         add_heuristic_hint(pm)
     build_s = time.perf_counter() - t0

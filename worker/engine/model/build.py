@@ -23,13 +23,15 @@ def build_model(
     fixed: FixedPast | None = None,
     extend: Callable[[PlanModel], None] | None = None,
     families: Collection[str] | None = None,
+    lp_cuts: bool = True,
 ) -> PlanModel:
     """`diagnose`: every user-facing family guarded by a literal (see explain.py); `fixed`:
     days already lived (a re-plan); `extend` adds to the model (e.g. penalties) before the
     objective is set; `families`: only these user-facing families (an explanation's
-    checks; the structural ones are always there)."""
+    checks; the structural ones are always there); `lp_cuts`: the LP-tightening rows
+    (model/cuts.py), off only to measure them."""
     pm = PlanModel(
-        request=request, schema=schema, calendar=calendar, diagnose=diagnose, fixed=fixed
+        request=request, schema=schema, calendar=calendar, diagnose=diagnose, fixed=fixed, lp_cuts=lp_cuts
     )
     create_variables(pm)
     for family in FAMILIES:

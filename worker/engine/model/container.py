@@ -75,6 +75,8 @@ class PlanModel:
     schema: TrainingSchema
     calendar: Calendar
     diagnose: bool = False
+    # Implied rows that tighten the LP (model/cuts.py); off only to measure what they bring.
+    lp_cuts: bool = True
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     # primary[d][code] -> literal; doubles[d][code]; strength[d]
     primary: list[dict[str, cp_model.IntVar]] = field(default_factory=list)
@@ -164,6 +166,15 @@ class PlanModel:
             lit
             for code, lit in self.primary[d].items()
             if self.sessions[code].intensity in HARD_INTENSITIES
+        )
+
+    def race_load(self, days: Iterable[int]) -> int:
+        """The load of the races among `days` (constants: a race day's session is fixed)."""
+        return sum(
+            self.sessions[c].load
+            for d in days
+            if self.days[d].race is not None
+            for c in self.primary[d]
         )
 
     def long_expr(self, d: int) -> cp_model.LinearExpr:

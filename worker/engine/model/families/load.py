@@ -4,11 +4,11 @@ weeks, taper, smooth growth (docs/COACH_RULES.md, section 4)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 
 from ortools.sat.python import cp_model
 
 from worker.engine.model.container import PlanModel, Rows, total
+from worker.engine.model.cuts import cap_under_chord, tightening, week_load_upper
 from worker.engine.model.families.taper import race_week_floor
 
 
@@ -55,6 +55,9 @@ def recovery_week_load(pm: PlanModel, rows: Rows) -> None:
             mx = pm.model.add_max_equality(cap, [pct * pm.week_load[prev.number], 100 * floor])
             pm.recovery_caps.append((cap, prev.number, pct, floor))
             rows.add(100 * pm.week_load[week.number] <= cap)
+            if tightening(pm):
+                upper = week_load_upper(pm, prev)
+                cap_under_chord(rows, cap, pct, pm.week_load[prev.number], upper, 100 * floor)
             pm.recovery_rows.append((mx, prev.number, pct))
 
 
@@ -90,13 +93,6 @@ def credit_missed_growth(pm: PlanModel) -> None:
     _credit(pm, pm.growth_rows)
 
 
-def race_load(pm: PlanModel, days: Iterable[int]) -> int:
-    """The load of the races among `days` (constants: a race day's session is fixed)."""
-    return sum(
-        pm.sessions[c].load for d in days if pm.days[d].race is not None for c in pm.primary[d]
-    )
-
-
 def smallest_week_load(pm: PlanModel) -> int:
     """The load of the lightest week the rules ask for: the shortest long run and the
     lightest runs (a race-week shake-out aside) making up the minimum number of runs."""
@@ -123,7 +119,7 @@ def weekly_load_grows_gradually(pm: PlanModel, rows: Rows) -> None:
         k_week = 100 * len(ref.days)
         ct = rows.add(
             k_week * pm.week_load[week.number] - k_ref * pm.week_load[ref.number]
-            <= k_week * race_load(pm, week.days) - k_ref * race_load(pm, ref.days)
+            <= k_week * pm.race_load(week.days) - k_ref * pm.race_load(ref.days)
         )
         pm.growth_rows.append((ct, ref.number, k_ref))
 
@@ -138,7 +134,7 @@ def first_week_load_cap(pm: PlanModel) -> int:
 def first_week_from_current_load(pm: PlanModel, rows: Rows) -> None:
     week = pm.calendar.weeks[0]
     cap = first_week_load_cap(pm) * len(week.days) // 7
-    rows.add(pm.week_load[week.number] - race_load(pm, week.days) <= cap)
+    rows.add(pm.week_load[week.number] - pm.race_load(week.days) <= cap)
 
 
 def acute_load_within_chronic(pm: PlanModel, rows: Rows) -> None:
@@ -176,6 +172,10 @@ def taper(pm: PlanModel, rows: Rows) -> None:
         m.add_max_equality(cap, [pct * peak, 100 * floor])
         pm.taper_caps.append((cap, pct, "load", floor))
         rows.add(100 * last <= cap)
+        if tightening(pm):
+            upper = max(week_load_upper(pm, w) for w in training)
+            rows.add(peak <= upper)
+            cap_under_chord(rows, cap, pct, peak, upper, 100 * floor)
     # Keep some intensity: each week holding 4+ taper days before the race has a quality day.
     for week in cal.weeks:
         taper_days = [d for d in week.days if cal.taper_start <= d < race]

@@ -11,6 +11,7 @@ from ortools.sat.python import cp_model
 
 from worker.engine.calendar import Day
 from worker.engine.model.container import PlanModel, Rows, total
+from worker.engine.model.cuts import cap_under_chord, tightening, weekly_minutes_cap
 
 SHORT_RUN_MAX_MIN = 50  # a race-week run of at most this long is a "short run"
 
@@ -135,6 +136,11 @@ def taper_time_cut(pm: PlanModel, rows: Rows) -> None:
     m.add_max_equality(cap, [pct * peak, 100 * floor])
     pm.taper_caps.append((cap, pct, "minutes", floor))
     rows.add(100 * last <= cap)
+    if tightening(pm):
+        # The peak week's minutes are a week's: within the weekly hours cap.
+        upper = weekly_minutes_cap(pm)
+        rows.add(peak <= upper)
+        cap_under_chord(rows, cap, pct, peak, upper, 100 * floor)
     if race - cal.taper_start >= 14 and race >= 14:
         early = total(pm.training_minutes(d) for d in range(race - 14, race - 7))
         rows.add(100 * early <= round(rules.taper_early_time_ratio * 100) * peak)
