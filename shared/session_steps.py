@@ -98,135 +98,60 @@ class ZoneSpec:
         return self.band(vdot)
 
 
+def _zone(
+    intensity_factor: float,
+    rpe: int,
+    word: str,
+    pace: str | Callable[[float], PaceRange] | None,
+    hr: str | None = None,
+    power: str | None = None,
+    swim: str | None = None,
+    between: str | None = None,
+) -> ZoneSpec:
+    """One row of the table below. `pace`: a Daniels band's name or a band of the VDOT;
+    `hr`: "LTHR zones / max-HR zones", each "z3" or "z3-z4" (None: no heart rate)."""
+
+    def span(zones: str) -> tuple[str, str]:
+        first, _, last = zones.partition("-")
+        return first, last or first
+
+    lthr, hmax = (span(z.strip()) for z in hr.split("/")) if hr else (None, None)
+    return ZoneSpec(
+        intensity_factor,
+        rpe,
+        word,
+        daniels=pace if isinstance(pace, str) else None,
+        band=None if isinstance(pace, str) else pace,
+        hr_lthr=lthr,
+        hr_max=hmax,
+        power=power,
+        swim=swim,
+        between=between,
+    )
+
+
+# fmt: off
 ZONES: dict[str, ZoneSpec] = {
-    "walk": ZoneSpec(0.45, 1, "walk", between="walk"),
-    "recovery": ZoneSpec(
-        0.65,
-        2,
-        "very easy",
-        band=_fractions(0.57, 0.62),
-        hr_lthr=("z1", "z1"),
-        hr_max=("z2", "z2"),
-        power="z1",
-        swim="z1",
-        between="jog",
-    ),
-    "easy": ZoneSpec(
-        0.72,
-        3,
-        "easy",
-        daniels="easy",
-        hr_lthr=("z2", "z2"),
-        hr_max=("z2", "z3"),
-        power="z2",
-        swim="z2",
-        between="jog",
-    ),
-    "long": ZoneSpec(
-        0.75,
-        3,
-        "easy",
-        daniels="easy",
-        hr_lthr=("z2", "z2"),
-        hr_max=("z2", "z3"),
-        power="z2",
-        swim="z2",
-    ),
-    "steady": ZoneSpec(
-        0.85,
-        5,
-        "steady",
-        band=_fractions(0.72, 0.77),
-        hr_lthr=("z3", "z3"),
-        hr_max=("z3", "z3"),
-        power="z3",
-        swim="z3",
-    ),
+    #                     IF   RPE  word                     pace                       heart rate: LTHR / max   power  swim   between
+    "walk":          _zone(0.45, 1, "walk",                  None,                      None,             None,  None,  "walk"),
+    "recovery":      _zone(0.65, 2, "very easy",             _fractions(0.57, 0.62),    "z1 / z2",        "z1",  "z1",  "jog"),
+    "easy":          _zone(0.72, 3, "easy",                  "easy",                    "z2 / z2-z3",     "z2",  "z2",  "jog"),
+    "long":          _zone(0.75, 3, "easy",                  "easy",                    "z2 / z2-z3",     "z2",  "z2"),
+    "steady":        _zone(0.85, 5, "steady",                _fractions(0.72, 0.77),    "z3 / z3",        "z3",  "z3"),
     # Bike and swim zones between steady and threshold (Coggan tempo, sweet spot).
-    "tempo": ZoneSpec(
-        0.80,
-        4,
-        "tempo",
-        band=_fractions(0.68, 0.72),
-        hr_lthr=("z3", "z3"),
-        hr_max=("z3", "z3"),
-        power="z3",
-        swim="z3",
-    ),
-    "sweet_spot": ZoneSpec(
-        0.90,
-        6,
-        "sweet spot",
-        band=_fractions(0.77, 0.80),
-        hr_lthr=("z3", "z4"),
-        hr_max=("z3", "z4"),
-        power="z4",
-        swim="z3",
-    ),
-    "marathon": ZoneSpec(
-        0.94,
-        6,
-        "at marathon pace",
-        daniels="marathon",
-        hr_lthr=("z3", "z3"),
-        hr_max=("z3", "z4"),
-        power="z3",
-        swim="z3",
-    ),
-    "half_marathon": ZoneSpec(
-        0.97,
-        6,
-        "at half-marathon pace",
-        band=_race(HALF_MARATHON_M),
-        hr_lthr=("z4", "z4"),
-        hr_max=("z4", "z4"),
-        power="z4",
-        swim="z4",
-    ),
-    "threshold": ZoneSpec(
-        1.00,
-        7,
-        "threshold",
-        daniels="threshold",
-        hr_lthr=("z4", "z5a"),
-        hr_max=("z4", "z4"),
-        power="z4",
-        swim="z4",
-    ),
-    "race_10k": ZoneSpec(
-        1.02,
-        8,
-        "at 10 km pace",
-        band=_race(10_000),
-        hr_lthr=("z5a", "z5a"),
-        hr_max=("z4", "z5"),
-        power="z5",
-        swim="z5",
-    ),
-    "hills": ZoneSpec(1.15, 8, "hard uphill", power="z5"),
-    "race_5k": ZoneSpec(
-        1.06,
-        8,
-        "at 5 km pace",
-        band=_race(5_000),
-        hr_lthr=("z5a", "z5b"),
-        hr_max=("z5", "z5"),
-        power="z5",
-        swim="z5",
-    ),
-    "interval": ZoneSpec(
-        1.10,
-        8,
-        "interval",
-        daniels="interval",
-        hr_lthr=("z5b", "z5b"),
-        hr_max=("z5", "z5"),
-        power="z5",
-        swim="z5",
-    ),
-    "repetition": ZoneSpec(1.17, 9, "repetition", daniels="repetition", power="z6"),
-    "strides": ZoneSpec(1.17, 8, "strides", daniels="repetition", power="z6"),
+    "tempo":         _zone(0.80, 4, "tempo",                 _fractions(0.68, 0.72),    "z3 / z3",        "z3",  "z3"),
+    "sweet_spot":    _zone(0.90, 6, "sweet spot",            _fractions(0.77, 0.80),    "z3-z4 / z3-z4",  "z4",  "z3"),
+    "marathon":      _zone(0.94, 6, "at marathon pace",      "marathon",                "z3 / z3-z4",     "z3",  "z3"),
+    "half_marathon": _zone(0.97, 6, "at half-marathon pace", _race(HALF_MARATHON_M),    "z4 / z4",        "z4",  "z4"),
+    "threshold":     _zone(1.00, 7, "threshold",             "threshold",               "z4-z5a / z4",    "z4",  "z4"),
+    "race_10k":      _zone(1.02, 8, "at 10 km pace",         _race(10_000),             "z5a / z4-z5",    "z5",  "z5"),
+    "hills":         _zone(1.15, 8, "hard uphill",           None,                      None,             "z5"),
+    "race_5k":       _zone(1.06, 8, "at 5 km pace",          _race(5_000),              "z5a-z5b / z5",   "z5",  "z5"),
+    "interval":      _zone(1.10, 8, "interval",              "interval",                "z5b / z5",       "z5",  "z5"),
+    "repetition":    _zone(1.17, 9, "repetition",            "repetition",              None,             "z6"),
+    "strides":       _zone(1.17, 8, "strides",               "repetition",              None,             "z6"),
 }
+# fmt: on
 
 # The zone a race over each goal distance is run at.
 RACE_ZONE: dict[str, ZoneName] = {
