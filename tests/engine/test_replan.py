@@ -28,7 +28,7 @@ from tests.engine.conftest import request_for
 from tests.engine.rules import planned_loads, recompute, violations
 from worker.engine import InvalidRequest, solve
 from worker.engine.history import fitness_on
-from worker.engine.replan import replan, updated_request
+from worker.engine.replan import done_day, replan, updated_request
 from worker.engine.validation import schema_for
 
 RACE = date(2027, 4, 18)  # a Sunday
@@ -352,3 +352,25 @@ def test_illness_before_a_recovery_week_leaves_a_recovery_week_that_trains() -> 
     assert len(runs) >= new_request.rules.min_runs_per_week
     week3_planned = sum(load for day, load in planned.items() if 14 <= (day - start).days < 21)
     assert 0 < sum(d.load for d in week4) <= new_request.rules.recovery_load_ratio * week3_planned
+
+
+def test_a_logged_hard_hour_is_a_run_an_easy_one_a_long_run(
+    original: tuple[PlanRequest, PlanResult],
+) -> None:
+    """Without a given kind, a logged run as long as the shortest long run is a long run
+    only when easy: a 60-minute tempo is a quality run (two long runs in one lived week
+    would break the long-run progression for good)."""
+    request, plan = original
+    schema = schema_for(request)
+    shortest_long = min(s.duration_min for s in schema.sessions if s.kind == "long")
+    day = plan.days[0]
+    kinds = {}
+    for name, factor in (("tempo", 0.92), ("easy", 0.70)):
+        minutes = shortest_long
+        logged = DoneActivity(
+            date=day.date, duration_min=minutes, load=round(minutes / 60 * factor**2 * 100)
+        )
+        assert logged.resolved_intensity() == ("hard" if name == "tempo" else "easy")
+        [(_, kind)] = done_day(day.date, [logged], [], day, schema)
+        kinds[name] = kind
+    assert kinds == {"tempo": "run", "easy": "long"}

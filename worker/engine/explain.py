@@ -129,7 +129,10 @@ class _Checks:
 
 def _broken_by_plan(pm: PlanModel) -> set[str] | None:
     """The groups the heuristic plan breaks, on a diagnosis build (every guard on); None
-    when it breaks a structural row or leaves a variable without a value."""
+    when it breaks a structural row or leaves a variable without a value, and for a re-plan
+    (the heuristic writes fresh plans: a lived day's sessions are not its own)."""
+    if pm.fixed is not None:
+        return None
     add_heuristic_hint(pm)
     proto = pm.model.proto
     hint = proto.solution_hint

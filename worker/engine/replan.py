@@ -127,7 +127,9 @@ def template_of(day: PlanDay, kind: SessionKind) -> SessionTemplate:
 
 
 def _done_kind(a: DoneActivity, schema: TrainingSchema) -> SessionKind:
-    """Given, else the planned session's (by code), else from the sport and duration."""
+    """Given, else the planned session's (by code), else from the sport, duration and
+    effort: an easy run as long as the catalogue's shortest long run is a long run; a hard or
+    steady hour (a tempo) is a run, whatever its length."""
     if a.kind is not None:
         return a.kind
     planned = next((s.kind for s in schema.sessions if s.code == a.session_code), None)
@@ -136,7 +138,8 @@ def _done_kind(a: DoneActivity, schema: TrainingSchema) -> SessionKind:
     if a.sport in STRENGTH_SPORTS or a.intensity == "strength":
         return "strength"
     shortest_long = min((s.duration_min for s in schema.sessions if s.kind == "long"), default=0)
-    return "long" if shortest_long and a.duration_min >= shortest_long else "run"
+    long_enough = bool(shortest_long) and a.duration_min >= shortest_long
+    return "long" if long_enough and a.resolved_intensity() == "easy" else "run"
 
 
 def done_day(
