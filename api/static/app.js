@@ -1020,6 +1020,10 @@
 
   async function showPlan(plan) {
     shownPlanId = plan.plan_id;
+    shownMultisport = plan.days.some((d) => d.ctl_by_sport);
+    $("tp-intensity-legend").hidden = shownMultisport;
+    $("tp-sport-legend").hidden = !shownMultisport;
+    $("tp-chart-sports").hidden = !shownMultisport;
     const s = plan.summary;
     const weeks = new Map();
     for (const day of plan.days) {
@@ -1147,13 +1151,24 @@
     return nodes;
   }
 
+  // --- a multi-sport plan: each session in its sport's colour and words -------------------
+
+  const SPORT_WORDS = { swim: "Swim", bike: "Bike", run: "Run", brick: "Brick: bike then run", strength: "Strength" };
+  let shownMultisport = false; // the shown plan's days carry fitness per sport
+  const sportOf = (d) => (d.intensity === "strength" ? "strength" : d.sport);
+  // Coloured by sport in a multi-sport plan (rest and race days as ever), else by intensity.
+  const bySport = (d) => shownMultisport && d.intensity !== "rest" && d.intensity !== "race" && sportOf(d) in SPORT_WORDS;
+  const colourClass = (d) => (bySport(d) ? `sport-${sportOf(d)}` : `int-${d.intensity}`);
+  const sportTag = (d) => (bySport(d) ? el("span", { class: `sport-tag sport-${sportOf(d)}`, text: SPORT_WORDS[sportOf(d)] }) : null);
+  const sessionWords = (d) => (bySport(d) ? `${SPORT_WORDS[sportOf(d)]}: ${d.session_type}` : d.session_type);
+
   function upcoming(when, d) {
     const rest = d.intensity === "rest";
     return el(
       "li",
-      { class: `session int-${d.intensity}`, "data-date": d.date },
+      { class: `session ${colourClass(d)}`, "data-date": d.date, "data-sport": bySport(d) ? sportOf(d) : null },
       el("span", { class: "when", text: when }),
-      el("span", { class: "name", text: rest ? "Rest day" : `${d.session_type}, ${d.duration_min} min` }),
+      el("span", { class: "name", text: rest ? "Rest day" : `${sessionWords(d)}, ${d.duration_min} min` }),
       !rest && d.session_definition ? el("span", { class: "def", text: d.session_definition }) : null,
     );
   }
@@ -1215,14 +1230,16 @@
         el(
           "div",
           {
-            class: `session int-${d.intensity}`,
+            class: `session ${colourClass(d)}`,
             "data-code": d.session_code,
             "data-intensity": d.intensity,
+            "data-sport": bySport(d) ? sportOf(d) : null,
             "data-minutes": d.duration_min,
             role: more ? "button" : null,
             tabindex: more ? "0" : null,
             "aria-expanded": more ? "false" : null,
           },
+          sportTag(d),
           el("div", { class: "name", text: rest ? "Rest" : d.session_type }),
           rest ? null : el("div", { class: "mins", text: `${d.duration_min} min · ${d.intensity}` }),
           !rest && d.session_definition ? el("div", { class: "def", text: d.session_definition }) : null,
@@ -1240,8 +1257,10 @@
   const STEP_WORDS = { warmup: "Warm up", active: "Run", recovery: "Recover", rest: "Rest", cooldown: "Cool down" };
   const RPE_WORDS = ["", "very easy", "very easy", "easy", "easy", "steady", "moderately hard", "hard", "very hard", "very hard", "all out"];
 
-  function targetText(t) {
+  function targetText(t, sport) {
     if (!t) return "";
+    // A swimmer's pace is per 100 m (the plan's paces are per km whatever the sport).
+    if (t.kind === "pace" && sport === "swim") return `${paceText(t.low_s_per_km / 10)}–${paceText(t.high_s_per_km / 10)}/100 m`;
     if (t.kind === "pace") return `${paceText(t.low_s_per_km)}–${paceText(t.high_s_per_km)}/km`;
     if (t.kind === "hr") return `${t.low_bpm}–${t.high_bpm} bpm`;
     if (t.kind === "power") return `${t.low_w}–${t.high_w} W`;
@@ -1256,7 +1275,7 @@
 
   function stepItem(step, sport) {
     const words = step.type === "active" && sport !== "run" ? "Work" : STEP_WORDS[step.type];
-    const target = targetText(step.target);
+    const target = targetText(step.target, sport);
     return el("li", { class: `step step-${step.type}` }, el("span", { class: "len", text: lengthText(step) }), ` ${words.toLowerCase()}`, target ? el("span", { class: "target", text: ` ${target}` }) : null);
   }
 
@@ -1312,7 +1331,7 @@
       for (let i = 0; i < firstWeekday; i++) grid.append(el("div", { class: "mday pad", "aria-hidden": "true" }));
       for (const date of dates) {
         const slots = byDate.get(date);
-        const words = slots.map((d) => (d.intensity === "rest" ? "rest" : `${d.session_type}, ${d.duration_min} min`)).join("; ");
+        const words = slots.map((d) => (d.intensity === "rest" ? "rest" : `${sessionWords(d)}, ${d.duration_min} min`)).join("; ");
         const other = date !== raceDate && slots.some((d) => d.intensity === "race");
         const cell = el(
           "button",
@@ -1324,7 +1343,7 @@
             "aria-label": `${longDate(date)}: ${words}${changed.has(date) ? " (changed)" : ""}`,
           },
           el("span", { class: "num", text: String(parseDate(date).getUTCDate()) }),
-          ...slots.map((d) => el("span", { class: `bar int-${d.intensity}`, "data-intensity": d.intensity, style: null })),
+          ...slots.map((d) => el("span", { class: `bar ${colourClass(d)}`, "data-intensity": d.intensity, "data-sport": bySport(d) ? sportOf(d) : null })),
         );
         cell.addEventListener("click", () => showDay(date));
         grid.append(cell);
@@ -1368,6 +1387,9 @@
     "form (TSB)": "Form",
     "CTL / ATL / TSB": "fitness, fatigue, form",
     "daily load (TSS)": "daily training load",
+    "swim fitness (CTL)": "Swim fitness",
+    "bike fitness (CTL)": "Bike fitness",
+    "run fitness (CTL)": "Run fitness",
   };
 
   function runnerWords(svg) {
