@@ -210,6 +210,8 @@
   const RUNNER_STORE = "trainplan.runnerId";
   const DEFAULT_NAME = "Web runner";
   const DISTANCE_NAMES = { "5k": "5 km", "10k": "10 km", half: "half marathon", marathon: "marathon" };
+  // A goal race is a run or a triathlon (other races stay runs: their rows offer runs).
+  const GOAL_NAMES = { ...DISTANCE_NAMES, sprint: "sprint triathlon", olympic: "olympic triathlon", "70.3": "70.3 triathlon", ironman: "Ironman triathlon" };
   // "About N hours a week lately" as a training load: an hour of mostly easy running at an
   // intensity factor of about 0.75 scores 100 × 0.75² = 56.25 load points (TSS; the plan's
   // own easy hour is 55), so the daily average, fitness (CTL), is hours × 56.25 / 7. Someone
@@ -263,6 +265,8 @@
     [/^markers\.threshold_pace_s_per_km\b/, "tp-threshold-pace"],
     [/^markers\.lthr_bpm\b/, "tp-lthr"],
     [/^markers\.max_hr_bpm\b/, "tp-max-hr"],
+    [/^markers\.ftp_w\b/, "tp-ftp"],
+    [/^markers\.css_s_per_100m\b/, "tp-css"],
     [/^markers\b.*lthr/, "tp-lthr"],
     [/^name\b/, "tp-name"],
     [/^(athlete\.)?availability_min\b/, "tp-avail-0"],
@@ -472,7 +476,9 @@
     else if (rrTime && !isFinite(duration(rrTime))) problems.push(["tp-rr-time", "Write the time as H:MM:SS or MM:SS, e.g. 1:52:10."]);
     const tPace = text("tp-threshold-pace");
     if (tPace && !isFinite(minSec(tPace))) problems.push(["tp-threshold-pace", "Write the pace per km as M:SS, e.g. 4:35."]);
-    for (const [id, what] of [["tp-lthr", "Threshold heart rate"], ["tp-max-hr", "Maximum heart rate"]]) {
+    const css = text("tp-css");
+    if (css && !isFinite(minSec(css))) problems.push(["tp-css", "Write the swim pace per 100 m as M:SS, e.g. 1:45."]);
+    for (const [id, what] of [["tp-lthr", "Threshold heart rate"], ["tp-max-hr", "Maximum heart rate"], ["tp-ftp", "FTP"]]) {
       const problem = numberProblem(id, what);
       if (problem) problems.push([id, problem]);
     }
@@ -505,6 +511,8 @@
         threshold_pace_s_per_km: text("tp-threshold-pace") ? minSec(text("tp-threshold-pace")) : null,
         lthr_bpm: num("tp-lthr") ?? null,
         max_hr_bpm: num("tp-max-hr") ?? null,
+        ftp_w: num("tp-ftp") ?? null,
+        css_s_per_100m: text("tp-css") ? minSec(text("tp-css")) : null,
       },
     };
     const distance = $("tp-distance").value;
@@ -552,6 +560,8 @@
     $("tp-threshold-pace").value = tPace ? paceText(tPace) : "";
     $("tp-lthr").value = runner.markers?.lthr_bpm ? String(runner.markers.lthr_bpm) : "";
     $("tp-max-hr").value = runner.markers?.max_hr_bpm ? String(runner.markers.max_hr_bpm) : "";
+    $("tp-ftp").value = runner.markers?.ftp_w ? String(runner.markers.ftp_w) : "";
+    $("tp-css").value = runner.markers?.css_s_per_100m ? paceText(runner.markers.css_s_per_100m) : "";
     showWho(runner);
   }
 
@@ -983,7 +993,7 @@
     }
     $("tp-race-date").value = plan.summary.race_date;
     const distance = plan.schema_id.replace(/^builtin-/, "");
-    if (DISTANCE_NAMES[distance]) $("tp-distance").value = distance;
+    if (GOAL_NAMES[distance]) $("tp-distance").value = distance;
     let request;
     try {
       request = (await api("GET", `/jobs/${encodeURIComponent(plan.job_id)}`)).request;
@@ -1105,7 +1115,7 @@
     const list = $("tp-plan-list");
     list.replaceChildren(...items.map((item) => {
       const current = item.plan_id === plan.plan_id;
-      const distance = DISTANCE_NAMES[item.schema_id.replace(/^builtin-/, "")] || item.schema_id;
+      const distance = GOAL_NAMES[item.schema_id.replace(/^builtin-/, "")] || item.schema_id;
       const li = el(
         "li",
         { class: current ? "current" : null, "data-plan": item.plan_id },

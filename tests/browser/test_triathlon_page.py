@@ -1,9 +1,10 @@
 """A triathlete's plan on the web page: an olympic plan asked for through the form, its
 sessions coloured and named by sport (the colour legend's), the chart's fitness per sport;
-a swimmer's paces per 100 m. Every check against the plan's days as the API gives them."""
+a swim's paces per 100 m and a ride's watts from the numbers given in the form. Every check against the plan's days as the API gives them."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -12,9 +13,14 @@ import httpx
 from playwright.sync_api import Page
 
 from tests.browser.conftest import DESKTOP
-from tests.browser.test_page import api_labels, fill_form, load, short_race, submit_and_wait
-from tests.browser.test_plan_view import open_plan
-from tests.service.helpers import create_runner, events_until_terminal, generate, short_plan
+from tests.browser.test_page import (
+    api_labels,
+    fill_form,
+    load,
+    no_horizontal_overflow,
+    short_race,
+    submit_and_wait,
+)
 from tests.service.stack import Stack
 from tests.shared.exports.chart_checks import check_svg_chart
 
@@ -27,6 +33,28 @@ def sport(day: dict[str, Any]) -> str | None:
     if day["intensity"] in ("rest", "race"):
         return None
     return "strength" if day["intensity"] == "strength" else str(day["sport"])
+
+
+def pace(seconds: float) -> str:
+    whole = int(seconds + 0.5)  # halves up, as the page rounds
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def target(step: dict[str, Any], name: str) -> str:
+    """A step's target as the page writes it: a swim's pace per 100 m, a ride's watts."""
+    t = step["target"]
+    if t["kind"] == "power":
+        return f"{t['low_w']}–{t['high_w']} W"
+    assert t["kind"] == "pace" and name == "swim", t
+    return f"{pace(t['low_s_per_km'] / 10)}–{pace(t['high_s_per_km'] / 10)}/100 m"
+
+
+def flat(day: dict[str, Any]) -> list[dict[str, Any]]:
+    """The steps as the page lists them: a repeat's steps once, inside it."""
+    out: list[dict[str, Any]] = []
+    for step in day["steps"]:
+        out += step["steps"] if step["type"] == "repeat" else [step]
+    return out
 
 
 def shown_sessions(page: Page) -> list[list[Any]]:
@@ -49,12 +77,19 @@ def legend_colours(page: Page) -> dict[str, str]:
 
 
 def test_an_olympic_plan_from_the_form_is_coloured_by_sport(
-    page: Page, api: httpx.Client, stack: Stack, artifacts: Path
+    page: Page, phone: Page, api: httpx.Client, stack: Stack, artifacts: Path
 ) -> None:
     load(page, stack.api_key)
     start, race = short_race(12)
     fill_form(page, race=race, distance="olympic", start=start, weekly_hours=10, time_limit=8)
-    submit_and_wait(page)
+    page.fill("#tp-ftp", "250")
+    page.fill("#tp-css", "1:45")
+    with page.expect_request(
+        lambda r: r.method in ("POST", "PATCH") and "/runners" in r.url and "training" not in r.url
+    ) as request:
+        submit_and_wait(page)
+    markers = json.loads(request.value.post_data or "{}")["markers"]
+    assert (markers["ftp_w"], markers["css_s_per_100m"]) == (250, 105)
     plan_id = page.get_attribute("#tp-result", "data-plan")
     plan = api.get(f"/training-plans/{plan_id}").json()
     assert plan["summary"]["race_date"] == race.isoformat()
@@ -95,6 +130,16 @@ def test_an_olympic_plan_from_the_form_is_coloured_by_sport(
     assert {"Swim fitness", "Bike fitness", "Run fitness"} <= set(labels)
     assert page.is_visible("#tp-chart-sports")
 
+    # A swim opens to its paces per 100 m, a ride to the athlete's watts.
+    for name, unit in (("swim", "/100 m"), ("bike", " W")):
+        day = next(d for d in days if sport(d) == name and d["steps"])
+        session = page.locator(
+            f"#tp-calendar .day[data-date='{day['date']}'] .session[data-sport={name}]"
+        )
+        session.click()
+        shown_targets = session.locator(".steps .target").all_text_contents()
+        assert [t.strip() for t in shown_targets] == [target(s, name) for s in flat(day)]
+        assert all(t.endswith(unit) for t in shown_targets)
     page.locator("#tp-result").screenshot(path=str(artifacts / "web-tri-full.png"))
     # The chart, the legend and the first build weeks (bricks): docs/web-tri.png.
     # Page coordinates (a bounding box is the viewport's, which has scrolled).
@@ -105,29 +150,20 @@ def test_an_olympic_plan_from_the_form_is_coloured_by_sport(
     clip = {"x": 0, "y": top - 70, "width": DESKTOP["width"], "height": bottom - top + 70}
     page.screenshot(path=str(artifacts / "web-tri.png"), full_page=True, clip=clip)
 
+    # The plan is listed as a triathlon; a reload brings the triathlon and its numbers back.
+    page.wait_for_selector("#tp-plan-list li.current")
+    listed = page.text_content("#tp-plan-list li.current a") or ""
+    assert listed.startswith("Olympic triathlon on ")
+    page.reload()
+    page.wait_for_selector("#tp-chart svg")
+    assert page.input_value("#tp-distance") == "olympic"
+    assert (page.input_value("#tp-ftp"), page.input_value("#tp-css")) == ("250", "1:45")
 
-def test_a_swim_opens_to_its_paces_per_100_m(page: Page, api: httpx.Client, stack: Stack) -> None:
-    runner_id = create_runner(api, weekly_hours=10, markers={"css_s_per_100m": 105})
-    job = generate(api, runner_id, short_plan(12, schema_id="builtin-olympic", time_limit_s=8))
-    done = events_until_terminal(api, job)[-1]
-    assert done.event == "succeeded", done.data
-    plan = api.get(f"/training-plans/{done.data['plan_id']}").json()
-    start = plan["summary"]["start"]
-    open_plan(page, stack, plan["plan_id"])
-    swim = next(
-        d for d in plan["days"] if d["sport"] == "swim" and d["steps"] and d["date"] >= start
+    # On a phone: the sport words fit, nothing wider than the screen.
+    phone.goto(f"/#key={stack.api_key}&plan={plan_id}")
+    phone.wait_for_selector("#tp-chart svg")
+    assert phone.locator("#tp-calendar .sport-tag").count() == sum(1 for d in days if sport(d))
+    assert no_horizontal_overflow(phone)
+    phone.locator("section.week[data-week='5']").screenshot(
+        path=str(artifacts / "web-tri-phone.png")
     )
-    target = next(s["target"] for s in swim["steps"] if s["type"] != "repeat")
-    assert target["kind"] == "pace"
-    session = page.locator(
-        f"#tp-calendar .day[data-date='{swim['date']}'] .session[data-sport=swim]"
-    )
-    session.click()
-    first = session.locator(".steps > li .target").first.text_content() or ""
-
-    def per_100(s_per_km: float) -> str:
-        whole = int(s_per_km / 10 + 0.5)
-        return f"{whole // 60}:{whole % 60:02d}"
-
-    want = f"{per_100(target['low_s_per_km'])}–{per_100(target['high_s_per_km'])}/100 m"
-    assert first.strip() == want
