@@ -1170,7 +1170,12 @@
   const bySport = (d) => shownMultisport && d.intensity !== "rest" && d.intensity !== "race" && sportOf(d) in SPORT_WORDS;
   const colourClass = (d) => (bySport(d) ? `sport-${sportOf(d)}` : `int-${d.intensity}`);
   const sportTag = (d) => (bySport(d) ? el("span", { class: `sport-tag sport-${sportOf(d)}`, text: SPORT_WORDS[sportOf(d)] }) : null);
-  const sessionWords = (d) => (bySport(d) ? `${SPORT_WORDS[sportOf(d)]}: ${d.session_type}` : d.session_type);
+  // The name led by its sport ("Swim: CSS intervals") unless it starts with it ("Brick (bike, then run)"), as in the calendar file.
+  function sessionWords(d) {
+    if (!bySport(d)) return d.session_type;
+    const word = SPORT_WORDS[sportOf(d)].split(":")[0];
+    return d.session_type.toLowerCase().startsWith(word.toLowerCase()) ? d.session_type : `${word}: ${d.session_type}`;
+  }
 
   function upcoming(when, d) {
     const rest = d.intensity === "rest";

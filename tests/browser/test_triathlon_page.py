@@ -35,6 +35,14 @@ def sport(day: dict[str, Any]) -> str | None:
     return "strength" if day["intensity"] == "strength" else str(day["sport"])
 
 
+def named(day: dict[str, Any]) -> str:
+    """The session's name led by its sport's word unless it starts with it."""
+    name = sport(day)
+    word = WORDS[name].split(":")[0] if name else ""
+    kind = str(day["session_type"])
+    return kind if not word or kind.lower().startswith(word.lower()) else f"{word}: {kind}"
+
+
 def pace(seconds: float) -> str:
     whole = int(seconds + 0.5)  # halves up, as the page rounds
     return f"{whole // 60}:{whole % 60:02d}"
@@ -120,6 +128,15 @@ def test_an_olympic_plan_from_the_form_is_coloured_by_sport(
         "#tp-month .mday .bar", "els => els.map(b => b.dataset.sport || null)"
     )
     assert bars == [sport(d) for d in days]
+    # Each month cell names its sessions led by their sport, as the calendar file does.
+    labels_by_date = dict(
+        page.eval_on_selector_all(
+            "#tp-month .mday[data-date]", "els => els.map(e => [e.dataset.date, e.title])"
+        )
+    )
+    for d in days:
+        if d["intensity"] != "rest":
+            assert f"{named(d)}, {d['duration_min']} min" in labels_by_date[d["date"]], d
 
     # The chart: fitness per sport, drawn from the days, in words without abbreviations.
     svg = page.eval_on_selector("#tp-chart svg", "e => new XMLSerializer().serializeToString(e)")
