@@ -210,6 +210,8 @@
   const RUNNER_STORE = "trainplan.runnerId";
   const DEFAULT_NAME = "Web runner";
   const DISTANCE_NAMES = { "5k": "5 km", "10k": "10 km", half: "half marathon", marathon: "marathon" };
+  // A goal race is a run or a triathlon (other races stay runs: their rows offer runs).
+  const GOAL_NAMES = { ...DISTANCE_NAMES, sprint: "sprint triathlon", olympic: "olympic triathlon", "70.3": "70.3 triathlon", ironman: "Ironman triathlon" };
   // "About N hours a week lately" as a training load: an hour of mostly easy running at an
   // intensity factor of about 0.75 scores 100 × 0.75² = 56.25 load points (TSS; the plan's
   // own easy hour is 55), so the daily average, fitness (CTL), is hours × 56.25 / 7. Someone
@@ -263,6 +265,8 @@
     [/^markers\.threshold_pace_s_per_km\b/, "tp-threshold-pace"],
     [/^markers\.lthr_bpm\b/, "tp-lthr"],
     [/^markers\.max_hr_bpm\b/, "tp-max-hr"],
+    [/^markers\.ftp_w\b/, "tp-ftp"],
+    [/^markers\.css_s_per_100m\b/, "tp-css"],
     [/^markers\b.*lthr/, "tp-lthr"],
     [/^name\b/, "tp-name"],
     [/^(athlete\.)?availability_min\b/, "tp-avail-0"],
@@ -472,7 +476,9 @@
     else if (rrTime && !isFinite(duration(rrTime))) problems.push(["tp-rr-time", "Write the time as H:MM:SS or MM:SS, e.g. 1:52:10."]);
     const tPace = text("tp-threshold-pace");
     if (tPace && !isFinite(minSec(tPace))) problems.push(["tp-threshold-pace", "Write the pace per km as M:SS, e.g. 4:35."]);
-    for (const [id, what] of [["tp-lthr", "Threshold heart rate"], ["tp-max-hr", "Maximum heart rate"]]) {
+    const css = text("tp-css");
+    if (css && !isFinite(minSec(css))) problems.push(["tp-css", "Write the swim pace per 100 m as M:SS, e.g. 1:45."]);
+    for (const [id, what] of [["tp-lthr", "Threshold heart rate"], ["tp-max-hr", "Maximum heart rate"], ["tp-ftp", "FTP"]]) {
       const problem = numberProblem(id, what);
       if (problem) problems.push([id, problem]);
     }
@@ -505,6 +511,8 @@
         threshold_pace_s_per_km: text("tp-threshold-pace") ? minSec(text("tp-threshold-pace")) : null,
         lthr_bpm: num("tp-lthr") ?? null,
         max_hr_bpm: num("tp-max-hr") ?? null,
+        ftp_w: num("tp-ftp") ?? null,
+        css_s_per_100m: text("tp-css") ? minSec(text("tp-css")) : null,
       },
     };
     const distance = $("tp-distance").value;
@@ -552,6 +560,8 @@
     $("tp-threshold-pace").value = tPace ? paceText(tPace) : "";
     $("tp-lthr").value = runner.markers?.lthr_bpm ? String(runner.markers.lthr_bpm) : "";
     $("tp-max-hr").value = runner.markers?.max_hr_bpm ? String(runner.markers.max_hr_bpm) : "";
+    $("tp-ftp").value = runner.markers?.ftp_w ? String(runner.markers.ftp_w) : "";
+    $("tp-css").value = runner.markers?.css_s_per_100m ? paceText(runner.markers.css_s_per_100m) : "";
     showWho(runner);
   }
 
@@ -983,7 +993,7 @@
     }
     $("tp-race-date").value = plan.summary.race_date;
     const distance = plan.schema_id.replace(/^builtin-/, "");
-    if (DISTANCE_NAMES[distance]) $("tp-distance").value = distance;
+    if (GOAL_NAMES[distance]) $("tp-distance").value = distance;
     let request;
     try {
       request = (await api("GET", `/jobs/${encodeURIComponent(plan.job_id)}`)).request;
@@ -1020,6 +1030,10 @@
 
   async function showPlan(plan) {
     shownPlanId = plan.plan_id;
+    shownMultisport = plan.days.some((d) => d.ctl_by_sport);
+    $("tp-intensity-legend").hidden = shownMultisport;
+    $("tp-sport-legend").hidden = !shownMultisport;
+    $("tp-chart-sports").hidden = !shownMultisport;
     const s = plan.summary;
     const weeks = new Map();
     for (const day of plan.days) {
@@ -1101,7 +1115,7 @@
     const list = $("tp-plan-list");
     list.replaceChildren(...items.map((item) => {
       const current = item.plan_id === plan.plan_id;
-      const distance = DISTANCE_NAMES[item.schema_id.replace(/^builtin-/, "")] || item.schema_id;
+      const distance = GOAL_NAMES[item.schema_id.replace(/^builtin-/, "")] || item.schema_id;
       const li = el(
         "li",
         { class: current ? "current" : null, "data-plan": item.plan_id },
@@ -1147,13 +1161,29 @@
     return nodes;
   }
 
+  // --- a multi-sport plan: each session in its sport's colour and words -------------------
+
+  const SPORT_WORDS = { swim: "Swim", bike: "Bike", run: "Run", brick: "Brick: bike then run", strength: "Strength" };
+  let shownMultisport = false; // the shown plan's days carry fitness per sport
+  const sportOf = (d) => (d.intensity === "strength" ? "strength" : d.sport);
+  // Coloured by sport in a multi-sport plan (rest and race days as ever), else by intensity.
+  const bySport = (d) => shownMultisport && d.intensity !== "rest" && d.intensity !== "race" && sportOf(d) in SPORT_WORDS;
+  const colourClass = (d) => (bySport(d) ? `sport-${sportOf(d)}` : `int-${d.intensity}`);
+  const sportTag = (d) => (bySport(d) ? el("span", { class: `sport-tag sport-${sportOf(d)}`, text: SPORT_WORDS[sportOf(d)] }) : null);
+  // The name led by its sport ("Swim: CSS intervals") unless it starts with it ("Brick (bike, then run)"), as in the calendar file.
+  function sessionWords(d) {
+    if (!bySport(d)) return d.session_type;
+    const word = SPORT_WORDS[sportOf(d)].split(":")[0];
+    return d.session_type.toLowerCase().startsWith(word.toLowerCase()) ? d.session_type : `${word}: ${d.session_type}`;
+  }
+
   function upcoming(when, d) {
     const rest = d.intensity === "rest";
     return el(
       "li",
-      { class: `session int-${d.intensity}`, "data-date": d.date },
+      { class: `session ${colourClass(d)}`, "data-date": d.date, "data-sport": bySport(d) ? sportOf(d) : null },
       el("span", { class: "when", text: when }),
-      el("span", { class: "name", text: rest ? "Rest day" : `${d.session_type}, ${d.duration_min} min` }),
+      el("span", { class: "name", text: rest ? "Rest day" : `${sessionWords(d)}, ${d.duration_min} min` }),
       !rest && d.session_definition ? el("span", { class: "def", text: d.session_definition }) : null,
     );
   }
@@ -1215,14 +1245,16 @@
         el(
           "div",
           {
-            class: `session int-${d.intensity}`,
+            class: `session ${colourClass(d)}`,
             "data-code": d.session_code,
             "data-intensity": d.intensity,
+            "data-sport": bySport(d) ? sportOf(d) : null,
             "data-minutes": d.duration_min,
             role: more ? "button" : null,
             tabindex: more ? "0" : null,
             "aria-expanded": more ? "false" : null,
           },
+          sportTag(d),
           el("div", { class: "name", text: rest ? "Rest" : d.session_type }),
           rest ? null : el("div", { class: "mins", text: `${d.duration_min} min · ${d.intensity}` }),
           !rest && d.session_definition ? el("div", { class: "def", text: d.session_definition }) : null,
@@ -1240,8 +1272,10 @@
   const STEP_WORDS = { warmup: "Warm up", active: "Run", recovery: "Recover", rest: "Rest", cooldown: "Cool down" };
   const RPE_WORDS = ["", "very easy", "very easy", "easy", "easy", "steady", "moderately hard", "hard", "very hard", "very hard", "all out"];
 
-  function targetText(t) {
+  function targetText(t, sport) {
     if (!t) return "";
+    // A swimmer's pace is per 100 m (the plan's paces are per km whatever the sport).
+    if (t.kind === "pace" && sport === "swim") return `${paceText(t.low_s_per_km / 10)}–${paceText(t.high_s_per_km / 10)}/100 m`;
     if (t.kind === "pace") return `${paceText(t.low_s_per_km)}–${paceText(t.high_s_per_km)}/km`;
     if (t.kind === "hr") return `${t.low_bpm}–${t.high_bpm} bpm`;
     if (t.kind === "power") return `${t.low_w}–${t.high_w} W`;
@@ -1256,7 +1290,7 @@
 
   function stepItem(step, sport) {
     const words = step.type === "active" && sport !== "run" ? "Work" : STEP_WORDS[step.type];
-    const target = targetText(step.target);
+    const target = targetText(step.target, sport);
     return el("li", { class: `step step-${step.type}` }, el("span", { class: "len", text: lengthText(step) }), ` ${words.toLowerCase()}`, target ? el("span", { class: "target", text: ` ${target}` }) : null);
   }
 
@@ -1312,7 +1346,7 @@
       for (let i = 0; i < firstWeekday; i++) grid.append(el("div", { class: "mday pad", "aria-hidden": "true" }));
       for (const date of dates) {
         const slots = byDate.get(date);
-        const words = slots.map((d) => (d.intensity === "rest" ? "rest" : `${d.session_type}, ${d.duration_min} min`)).join("; ");
+        const words = slots.map((d) => (d.intensity === "rest" ? "rest" : `${sessionWords(d)}, ${d.duration_min} min`)).join("; ");
         const other = date !== raceDate && slots.some((d) => d.intensity === "race");
         const cell = el(
           "button",
@@ -1324,7 +1358,7 @@
             "aria-label": `${longDate(date)}: ${words}${changed.has(date) ? " (changed)" : ""}`,
           },
           el("span", { class: "num", text: String(parseDate(date).getUTCDate()) }),
-          ...slots.map((d) => el("span", { class: `bar int-${d.intensity}`, "data-intensity": d.intensity, style: null })),
+          ...slots.map((d) => el("span", { class: `bar ${colourClass(d)}`, "data-intensity": d.intensity, "data-sport": bySport(d) ? sportOf(d) : null })),
         );
         cell.addEventListener("click", () => showDay(date));
         grid.append(cell);
@@ -1368,6 +1402,9 @@
     "form (TSB)": "Form",
     "CTL / ATL / TSB": "fitness, fatigue, form",
     "daily load (TSS)": "daily training load",
+    "swim fitness (CTL)": "Swim fitness",
+    "bike fitness (CTL)": "Bike fitness",
+    "run fitness (CTL)": "Run fitness",
   };
 
   function runnerWords(svg) {

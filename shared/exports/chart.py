@@ -1,11 +1,12 @@
 """The fitness/fatigue/form chart of a plan (PNG or SVG): CTL, ATL and TSB lines over daily
-load bars, race day marked.
+load bars, race day marked; a multi-sport plan's fitness per sport besides.
 
 Used by the CLI (`trainplan plan --chart FILE`) and the API
 (`GET /training-plans/{id}/chart.svg`) through `shared.exports.registry`, which imports this
 module (and so matplotlib) only when a chart is drawn. Drawn with matplotlib's object API on
 the Agg canvas (no pyplot, no display, no global backend switch). The SVG's groups carry ids
-(`ctl`, `atl`, `tsb`, `load-<date>`, `race-day`) so a test or a stylesheet can find each series.
+(`ctl`, `atl`, `tsb`, `ctl-<sport>`, `load-<date>`, `race-day`) so a test or a stylesheet can
+find each series.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from shared.exports.sports import CHARTED_SPORTS, SPORT_COLORS, SPORT_LABEL
 from shared.planning import PlanDay
 
 ChartFormat = Literal["png", "svg"]
@@ -48,6 +50,7 @@ class DailyFitness:
     ctl: float
     atl: float
     tsb: float
+    ctl_by_sport: dict[str, float] | None = None
 
 
 def daily_series(days: Sequence[PlanDay]) -> list[DailyFitness]:
@@ -56,12 +59,30 @@ def daily_series(days: Sequence[PlanDay]) -> list[DailyFitness]:
     for day in sorted(days, key=lambda d: (d.date, d.slot)):
         seen = by_date.get(day.date)
         if seen is None:
-            by_date[day.date] = DailyFitness(day.date, day.load, day.ctl, day.atl, day.tsb)
+            by_date[day.date] = DailyFitness(
+                day.date, day.load, day.ctl, day.atl, day.tsb, day.ctl_by_sport
+            )
         else:
             by_date[day.date] = DailyFitness(
-                day.date, seen.load + day.load, seen.ctl, seen.atl, seen.tsb
+                day.date, seen.load + day.load, seen.ctl, seen.atl, seen.tsb, seen.ctl_by_sport
             )
     return list(by_date.values())
+
+
+def sport_label(sport: str) -> str:
+    return f"{SPORT_LABEL[sport].lower()} fitness (CTL)"
+
+
+def sport_fitness(series: Sequence[DailyFitness]) -> dict[str, list[float]]:
+    """Each charted sport's CTL by date, for a plan whose every date carries it (else none)."""
+    if not series or any(p.ctl_by_sport is None for p in series):
+        return {}
+    known = set.intersection(*(set(p.ctl_by_sport or {}) for p in series))
+    return {
+        sport: [(p.ctl_by_sport or {})[sport] for p in series]
+        for sport in CHARTED_SPORTS
+        if sport in known
+    }
 
 
 def _figure(series: Sequence[DailyFitness], race_date: date, title: str) -> Figure:
@@ -97,6 +118,17 @@ def _figure(series: Sequence[DailyFitness], race_date: date, title: str) -> Figu
     ):
         (line,) = ax.plot(dates, values, color=COLORS[key], linewidth=2, label=label)
         line.set_gid(key)
+    by_sport = sport_fitness(series)
+    for sport, values in by_sport.items():
+        (line,) = ax.plot(
+            dates,
+            values,
+            color=SPORT_COLORS[sport],
+            linewidth=1.4,
+            linestyle=(0, (5, 2)),  # dashed: a part of the fitness line, not another total
+            label=sport_label(sport),
+        )
+        line.set_gid(f"ctl-{sport}")
     ax.axhline(0, color="#868e96", linewidth=0.8)
     race = ax.axvline(race_x, color=COLORS["race"], linestyle="--", linewidth=1.5, label="race day")
     race.set_gid("race-day")
@@ -118,9 +150,13 @@ def _figure(series: Sequence[DailyFitness], race_date: date, title: str) -> Figu
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     ax.grid(axis="y", alpha=0.3)
-    handles, labels = ax.get_legend_handles_labels()
-    load_handles, load_labels = ax_load.get_legend_handles_labels()
-    ax.legend(handles + load_handles, labels + load_labels, loc="upper left", fontsize=9)
+    handles, _ = ax.get_legend_handles_labels()
+    load_handles, _ = ax_load.get_legend_handles_labels()
+    # With sports: the combined lines and race day in the first column, the sports' lines
+    # and the load in the second (a legend fills column by column).
+    sports = [h for h in handles if str(h.get_gid()).startswith("ctl-")]
+    shown = [h for h in handles if h not in sports] + sports + load_handles
+    ax.legend(handles=shown, loc="upper left", fontsize=9, ncols=2 if sports else 1)
     return fig
 
 

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from icalendar import Calendar, Event, vDuration
 
+from shared.exports.sports import named_session, session_sport
 from shared.planning import PlanDay
 
 PRODID = "-//trainplan//trainplan plan//EN"
@@ -24,7 +25,14 @@ def event_uid(key: str, day: PlanDay) -> str:
 
 
 def event_summary(day: PlanDay) -> str:
-    return f"{day.session_type} ({day.duration_min} min)"
+    """A multi-sport plan's session led by its sport ("Swim: CSS intervals (45 min)")."""
+    name = day.session_type if day.ctl_by_sport is None else named_session(day)
+    return f"{name} ({day.duration_min} min)"
+
+
+def event_categories(day: PlanDay) -> list[str]:
+    """The intensity; a multi-sport plan's sport besides, for a calendar to filter by."""
+    return [day.intensity] if day.ctl_by_sport is None else [session_sport(day), day.intensity]
 
 
 def event_description(day: PlanDay) -> str:
@@ -58,7 +66,7 @@ def session_event(
     summary = event_summary(day)
     event.add("summary", f"Cancelled: {summary}" if cancelled else summary)
     event.add("description", event_description(day))
-    event.add("categories", [day.intensity])
+    event.add("categories", event_categories(day))
     event.add("transp", "TRANSPARENT")
     if sequence is not None:
         event.add("sequence", sequence)

@@ -10,6 +10,12 @@ whose notes say the effort. A repeat is a `repeat_until_steps_cmplt` step after 
 steps, pointing back to the first of them (`duration_step`), with the number of times to
 run them (`target_repeat_steps`).
 
+Every sport: a run is `running`; a ride `cycling`, its targets in watts when the athlete's
+FTP made them power; a swim `swimming`, sub-sport `lap_swimming` (a pool swim), its pace per
+100 m as a speed range like a run's; strength is `training`. A brick or a triathlon race
+day holds two or three sports in one session and a FIT workout holds one: it is `generic`,
+which every device runs.
+
 Written with `fit-tool` (BSD-3-Clause, compatible with our MIT licence; maintained, with
 workout messages of the current FIT profile). Garmin's own `garmin-fit-sdk`, which can
 encode too, is under the FIT Protocol License: non-transferable, non-sublicensable, for
@@ -31,14 +37,15 @@ from fit_tool.profile.profile_type import (
     Intensity,
     Manufacturer,
     Sport,
+    SubSport,
     WorkoutStepDuration,
     WorkoutStepTarget,
 )
 
+from shared.exports.sports import session_sport
 from shared.exports.workouts import (
     Reference,
     serial_number,
-    session_sport,
     step_notes,
     workout_name,
     workout_steps,
@@ -189,7 +196,12 @@ def render_fit(
     steps = step_messages(day)
     workout = WorkoutMessage()
     workout.workout_name = fit_text(workout_name(day), NAME_SIZE)
-    workout.sport = fit_sport(session_sport(day))
+    sport = fit_sport(session_sport(day))
+    workout.sport = sport
+    if sport == Sport.SWIMMING:
+        # A pool swim (the catalogue's swims are pool sessions). No pool length: the plan
+        # does not know the pool, and the watch keeps the one it is set to.
+        workout.sub_sport = SubSport.LAP_SWIMMING
     workout.num_valid_steps = len(steps)
 
     builder = FitFileBuilder(auto_define=True, min_string_size=NAME_SIZE)

@@ -5,22 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from shared.exports.sports import (
+    SPORT_LABEL,
+    SPORT_ORDER,
+    is_multisport,
+    session_sport,
+    sport_order,
+)
 from shared.exports.summary import is_session, summary_line
 from shared.planning import PlanDay, PlanResult
 from shared.zones import BoundRange, PaceRange, Zones, format_duration
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-# A multi-sport plan's sessions of a date, in race order (and what each is shown as).
-SPORT_ORDER = {"swim": 0, "bike": 1, "brick": 2, "run": 3, "triathlon": 4}
-SPORT_LABEL = {"swim": "Swim", "bike": "Bike", "run": "Run", "brick": "Brick"}
-
-
-def _multisport(days: Iterable[PlanDay]) -> bool:
-    return any(d.ctl_by_sport is not None for d in days)
-
-
-def _sport(day: PlanDay) -> str:
-    return "strength" if day.intensity == "strength" else day.sport
 
 
 def _weeks(days: Iterable[PlanDay]) -> list[list[PlanDay]]:
@@ -42,11 +38,11 @@ def _week_header(week: list[PlanDay]) -> str:
     if week[0].is_recovery_week:
         parts.append("RECOVERY")
     parts += [f"{first:%Y-%m-%d} to {last:%Y-%m-%d}", f"{minutes / 60:.1f} h", f"load {load}"]
-    if _multisport(week):
+    if is_multisport(week):
         by_sport: dict[str, int] = {}
         for d in week:
             if is_session(d) and d.intensity != "race":
-                by_sport[_sport(d)] = by_sport.get(_sport(d), 0) + d.duration_min
+                by_sport[session_sport(d)] = by_sport.get(session_sport(d), 0) + d.duration_min
         order = sorted(by_sport, key=lambda sp: SPORT_ORDER.get(sp, 9))
         parts.append(", ".join(f"{sp} {by_sport[sp] / 60:.1f} h" for sp in order))
     return " · ".join(parts)
@@ -104,7 +100,7 @@ def zones_lines(zones: Zones) -> list[str]:
 
 
 def _order(day: PlanDay, multisport: bool) -> int:
-    return SPORT_ORDER.get(_sport(day), 9) if multisport else 0
+    return sport_order(day) if multisport else 0
 
 
 def render_table(result: PlanResult, zones: Zones | None = None, hint: str | None = None) -> str:
@@ -118,7 +114,7 @@ def render_table(result: PlanResult, zones: Zones | None = None, hint: str | Non
         lines.append(_week_header(week))
         seen: set[date] = set()
         # A multi-sport day's sessions grouped by sport, in race order; else by slot.
-        multisport = _multisport(week)
+        multisport = is_multisport(week)
         for day in sorted(week, key=lambda d: (d.date, _order(d, multisport), d.slot)):
             lines.append(_day_line(day, day.date not in seen, multisport))
             seen.add(day.date)

@@ -42,12 +42,6 @@ class Reference:
         return cls(ftp_w=markers.ftp_w, five_k_s_per_km=five_k)
 
 
-def session_sport(day: PlanDay) -> str:
-    """The sport a device should file the session under: a strength session of a run
-    catalogue is strength, not a run."""
-    return "strength" if day.intensity == "strength" else day.sport
-
-
 def workout_steps(day: PlanDay) -> list[Step | RepeatStep]:
     """The session's steps; without any, one open step of its duration."""
     if day.steps:

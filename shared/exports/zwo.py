@@ -21,10 +21,10 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+from shared.exports.sports import session_sport
 from shared.exports.workouts import (
     WORKOUT_AUTHOR,
     Reference,
-    session_sport,
     step_notes,
     workout_name,
     workout_steps,

@@ -94,6 +94,9 @@ SHOWN_LABELS = {
     "Form": "form (TSB)",
     "fitness, fatigue, form": "CTL / ATL / TSB",
     "daily training load": "daily load (TSS)",
+    "Swim fitness": "swim fitness (CTL)",
+    "Bike fitness": "bike fitness (CTL)",
+    "Run fitness": "run fitness (CTL)",
 }
 
 

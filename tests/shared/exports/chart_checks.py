@@ -2,7 +2,8 @@
 
 Shared by the CLI, API and browser tests. The SVG is read back as geometry: each series must
 have one vertex per date, at equally spaced x, with y an affine image of the values
-recomputed here from the days; so a wrong, shifted or missing series fails.
+recomputed here from the days (a multi-sport plan's per-sport fitness too, on the same
+axis); so a wrong, shifted or missing series fails.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from typing import Any
 SVG = "{http://www.w3.org/2000/svg}"
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
 LABELS = ("fitness (CTL)", "fatigue (ATL)", "form (TSB)", "daily load", "race day")
+# A multi-sport plan's chart draws each sport's fitness besides (the issue's three sports).
+SPORTS = ("swim", "bike", "run")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
@@ -30,7 +33,17 @@ def per_date(days: Iterable[Mapping[str, Any]]) -> dict[date, dict[str, float]]:
             out[when]["load"] += day["load"]
         else:
             out[when] = {k: float(day[k]) for k in ("load", "ctl", "atl", "tsb")}
+            for sport, ctl in (day.get("ctl_by_sport") or {}).items():
+                out[when][f"ctl-{sport}"] = float(ctl)
     return out
+
+
+def sport_series(days: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The per-sport series a chart of `days` must have: `ctl-<sport>` when every day
+    carries the sport's fitness, none for a running plan."""
+    if not all(d.get("ctl_by_sport") for d in days):
+        return []
+    return [f"ctl-{s}" for s in SPORTS if all(s in d["ctl_by_sport"] for d in days)]
 
 
 def _points(path: ET.Element) -> list[tuple[float, float]]:
@@ -54,12 +67,16 @@ def check_svg_chart(svg: bytes, days: Sequence[Mapping[str, Any]], race_date: da
 
     xs: list[float] = []
     pairs: list[tuple[float, float]] = []  # (value, svg y) of all three series: one y axis
-    for key in ("ctl", "atl", "tsb"):
+    sports = sport_series(days)
+    for key in ("ctl", "atl", "tsb", *sports):
         points = _points(_group_path(root, key))
         assert len(points) == len(dates), f"{key}: {len(points)} points for {len(dates)} dates"
         assert not xs or xs == [x for x, _ in points]  # the three series share their dates
         xs = [x for x, _ in points]
         pairs += [(expected[d][key], y) for d, (_, y) in zip(dates, points, strict=True)]
+    # Exactly the sports' lines: none on a running plan's chart.
+    drawn = {g.get("id", "") for g in root.iter(f"{SVG}g")}
+    assert {gid for gid in drawn if gid.startswith("ctl-")} == set(sports)
     steps = [b - a for a, b in itertools.pairwise(xs)]
     assert all(step > 0 for step in steps) and max(steps) - min(steps) < 1e-3  # one per day
     (v0, y0), (v1, y1) = min(pairs), max(pairs)
@@ -87,7 +104,8 @@ def check_svg_chart(svg: bytes, days: Sequence[Mapping[str, Any]], race_date: da
     assert abs(race_x[0] - xs[dates.index(race_date)]) < 0.01
 
     texts = " ".join("".join(t.itertext()) for t in root.iter(f"{SVG}text"))
-    for label in (*LABELS, "CTL / ATL / TSB", "daily load (TSS)"):
+    sport_labels = [f"{key.removeprefix('ctl-')} fitness (CTL)" for key in sports]
+    for label in (*LABELS, *sport_labels, "CTL / ATL / TSB", "daily load (TSS)"):
         assert label in texts, f"{label!r} missing from the chart's text"
 
 
