@@ -63,7 +63,19 @@ class TriRow:
     full_weeks: int = 0
     sessions_per_week: dict[str, float] | None = None
     bricks: int | None = None
-    checker: str | None = None  # "passes", "fails: ...", None: not run
+    checker: str | None = None  # "passes", the test's failures, "no plan"; None: not run
+
+    @classmethod
+    def of(cls, profile: Profile, status: str) -> TriRow:
+        return cls(
+            profile=profile.id,
+            name=profile.name,
+            distance=profile.distance,
+            weeks=profile.weeks,
+            weekly_hours=profile.weekly_hours,
+            status=status,
+            engine=None,
+        )
 
 
 def sport_of(day: PlanDay) -> str:
@@ -90,15 +102,7 @@ def run_profile(profile: Profile, workers: int) -> tuple[TriRow, list[PlanDay]]:
     problems = validate(request)
     if problems:  # a bench profile the engine refuses is a bench bug, not a result
         raise SystemExit(f"{profile.name}: {' '.join(problems)}")
-    row = TriRow(
-        profile=profile.id,
-        name=profile.name,
-        distance=profile.distance,
-        weeks=profile.weeks,
-        weekly_hours=profile.weekly_hours,
-        status="",
-        engine=None,
-    )
+    row = TriRow.of(profile, "")
     schema = schema_for(request)
     calendar = build_calendar(request, schema)
     clash = arithmetic_conflict(request, schema, calendar)
@@ -120,16 +124,9 @@ def run_profile(profile: Profile, workers: int) -> tuple[TriRow, list[PlanDay]]:
 
 
 def error_row(profile: Profile, exc: Exception) -> TriRow:
-    return TriRow(
-        profile=profile.id,
-        name=profile.name,
-        distance=profile.distance,
-        weeks=profile.weeks,
-        weekly_hours=profile.weekly_hours,
-        status="ERROR",
-        engine=None,
-        conflicts=[f"{type(exc).__name__}: {exc}"],
-    )
+    row = TriRow.of(profile, "ERROR")
+    row.conflicts = [f"{type(exc).__name__}: {exc}"]
+    return row
 
 
 def outcome(row: TriRow, days: list[PlanDay]) -> dict[str, object]:
@@ -209,6 +206,7 @@ def markdown(rows: list[TriRow], meta: dict[str, object]) -> str:
         f"- CP-SAT, {meta['workers']} workers, `gap_limit` 0.01 (a proof stops the search), "
         f"limit {TIME_LIMIT_S:g} s per row; race {meta['race_date']}; "
         "`python -m bench.bench_triathlon` (bench/bench_engine.py's measurement)",
+        "- status: CP-SAT's; UNKNOWN: neither a plan nor a proof of infeasibility within the limit",
         "- first plan: from the start of the model build (model and hint included); hint "
         "holds: the heuristic plan meets every row of the model; targets are judged on the "
         "unrounded times (triathlon.json)",
