@@ -76,7 +76,7 @@ bench-trischedule: $(STAMP)
 	$(PY) -m bench.bench_trischedule
 
 # Triathlon rows, sprint to ironman at 6, 10 and 15 weekly hours, and the rule checkers
-# on their plans (~3 min): bench/results/triathlon.md.
+# on their plans (~2.5 min): bench/results/triathlon.md.
 bench-triathlon: $(STAMP)
 	$(PY) -m bench.bench_triathlon
 
