@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser test lint typecheck pytest run bench bench-load bench-determinism bench-explain bench-quality bench-peer bench-scaling bench-trischedule clean
+.PHONY: install browser test lint typecheck pytest run bench bench-load bench-determinism bench-explain bench-quality bench-peer bench-scaling bench-trischedule bench-triathlon clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -74,6 +74,11 @@ bench-scaling: $(STAMP)
 # bench/results/trischedule.md.
 bench-trischedule: $(STAMP)
 	$(PY) -m bench.bench_trischedule
+
+# Triathlon rows, sprint to ironman at 6, 10 and 15 weekly hours, and the rule checkers
+# on their plans (~2.5 min): bench/results/triathlon.md.
+bench-triathlon: $(STAMP)
+	$(PY) -m bench.bench_triathlon
 
 clean:
 	rm -rf $(VENV) .data .mypy_cache .pytest_cache .ruff_cache

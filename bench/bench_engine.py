@@ -118,9 +118,17 @@ def plan_weeks(request: PlanRequest) -> int:
 
 
 def run_one(name: str, request: PlanRequest, variant: str, workers: int) -> Row:
+    return measure(name, request, variant, workers)[0]
+
+
+def measure(
+    name: str, request: PlanRequest, variant: str, workers: int, limit: float | None = None
+) -> tuple[Row, PlanModel, cp_model.CpSolver]:
+    """One case solved and timed, with its model and solver (the plan is the solver's);
+    `limit` defaults to the plan length's (`time_limit`)."""
     override, hinted = VARIANTS[variant]
     weeks = plan_weeks(request)
-    limit = time_limit(weeks)
+    limit = time_limit(weeks) if limit is None else limit
     request = request.model_copy(
         update={"time_limit_s": limit, "gap_limit": TARGET_GAP, "workers": workers}
     )
@@ -144,7 +152,7 @@ def run_one(name: str, request: PlanRequest, variant: str, workers: int) -> Row:
     bound = solver.best_objective_bound / OBJECTIVE_SCALE if found else None
     gap = relative_gap(obj, bound) if obj is not None and bound is not None else None
     first = callback.first_solution_s
-    return Row(
+    row = Row(
         case=name,
         weeks=weeks,
         variant=variant,
@@ -159,6 +167,7 @@ def run_one(name: str, request: PlanRequest, variant: str, workers: int) -> Row:
         solve_s=round(total, 3),
         time_limit_s=limit,
     )
+    return row, pm, solver
 
 
 def _hint_holds(pm: PlanModel) -> bool:
