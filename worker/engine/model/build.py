@@ -31,7 +31,12 @@ def build_model(
     checks; the structural ones are always there); `lp_cuts`: the LP-tightening rows
     (model/cuts.py), off only to measure them."""
     pm = PlanModel(
-        request=request, schema=schema, calendar=calendar, diagnose=diagnose, fixed=fixed, lp_cuts=lp_cuts
+        request=request,
+        schema=schema,
+        calendar=calendar,
+        diagnose=diagnose,
+        fixed=fixed,
+        lp_cuts=lp_cuts,
     )
     create_variables(pm)
     for family in FAMILIES:
