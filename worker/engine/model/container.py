@@ -100,6 +100,8 @@ class PlanModel:
     longest_before: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
     # Multi-sport: each training sport's daily load (families/multisport.py).
     sport_load: dict[str, list[cp_model.IntVar]] = field(default_factory=dict)
+    # The fitness-share family's daily excess per sport, 100 x its load - pct x the load.
+    sport_excess: tuple[int, dict[str, list[cp_model.IntVar]]] | None = None
     # Recovery-week rows with the week each is measured against and that week's coefficient
     # (settled against the days already lived, see families/load.py).
     recovery_rows: list[tuple[cp_model.Constraint, int, int]] = field(default_factory=list)  # max

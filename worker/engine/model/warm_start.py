@@ -101,6 +101,18 @@ def _hint_sport_loads(pm: PlanModel, hinted: Mapping[int, DayChoice]) -> None:
         split = loads_by_sport(pm.sessions[code] for code in codes)
         for sport, variables in pm.sport_load.items():
             pm.model.add_hint(variables[d], split.get(sport, 0))
+        if pm.sport_excess is not None:
+            pct, excess = pm.sport_excess
+            day_load = sum(pm.sessions[code].load for code in codes)
+            if c_strength(pm, hinted, d):
+                day_load += pm.catalogue.strength.load if pm.catalogue.strength else 0
+            for sport, xs in excess.items():
+                if d < len(xs):
+                    pm.model.add_hint(xs[d], 100 * split.get(sport, 0) - pct * day_load)
+
+
+def c_strength(pm: PlanModel, hinted: Mapping[int, DayChoice], d: int) -> bool:
+    return d in hinted and hinted[d].strength
 
 
 def _hint_aggregates(

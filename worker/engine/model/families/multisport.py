@@ -257,21 +257,50 @@ def no_sport_dominates_fitness(pm: PlanModel, rows: Rows) -> None:
     if not pm.multisport or pct >= 100:
         return
     loads = sport_loads(pm)
-    resp = pm.response
+    m, resp = pm.model, pm.response
     from_week = pm.request.rules.sport_ctl_share_from_week
     free = 7 * (from_week - 1) + (pm.fixed.until if pm.fixed is not None else 0)
-    share = 1 / len(TRI_SPORTS)
-    scale = CONSTRAINT_SCALE
-    for day in pm.days:
-        d = day.index
-        if day.week_number < from_week or (pm.fixed is not None and d < free):
-            continue
-        if day.phase not in TRAINING_PHASES or d >= pm.calendar.race_index:
-            continue
-        const, coeffs = resp.ctl_at_end(d)
+    days = [
+        day.index
+        for day in pm.days
+        if day.week_number >= from_week
+        and (pm.fixed is None or day.index >= free)
+        and day.phase in TRAINING_PHASES
+        and day.index < pm.calendar.race_index
+    ]
+    if not days:
+        return
+    # Each sport's excess of a day: 100 x its load - pct x the day's load (CTL is linear in
+    # the loads, so 100 x CTL_sport - pct x CTL is the response to the excesses).
+    excess: dict[str, list[cp_model.IntVar]] = {sport: [] for sport in TRI_SPORTS}
+    for t in range(days[-1] + 1):
         for sport in TRI_SPORTS:
-            # 100 x CTL_sport <= pct x CTL, rounded up on the left (loads are never negative).
-            terms = [(math.ceil(100 * c * scale), loads[sport][t]) for t, c in enumerate(coeffs)]
-            terms += [(math.ceil(-pct * c * scale), pm.load[t]) for t, c in enumerate(coeffs)]
-            rhs = (pct - 100 * share) * const
-            rows.add(weighted(terms) <= math.floor(rhs * scale))
+            top = 100 * _upper(pm, loads[sport][t])
+            x = m.new_int_var(-pct * _upper(pm, pm.load[t]), top, f"excess_{sport}_{t}")
+            m.add(x == 100 * loads[sport][t] - pct * pm.load[t])
+            excess[sport].append(x)
+    pm.sport_excess = (pct, excess)
+    scale = _SHARE_SCALE
+    share = 1 / len(TRI_SPORTS)
+    for d in days:
+        const, coeffs = resp.ctl_at_end(d)
+        rhs = math.floor((pct - 100 * share) * const * scale)
+        for sport in TRI_SPORTS:
+            xs = excess[sport][: d + 1]
+            # Rounded to the nearest; the rounding's worst case comes off the bound.
+            margin = math.ceil(sum(0.5 * _magnitude(pm, x) for x in xs))
+            terms = [(round(c * scale), x) for c, x in zip(coeffs, xs, strict=True)]
+            rows.add(weighted(terms) <= rhs - margin)
+
+
+_SHARE_SCALE = 10 * CONSTRAINT_SCALE  # the rounding margin under 0.03 CTL points
+
+
+def _upper(pm: PlanModel, var: cp_model.IntVar) -> int:
+    domain = pm.model.proto.variables[var.index].domain
+    return int(domain[len(domain) - 1])
+
+
+def _magnitude(pm: PlanModel, var: cp_model.IntVar) -> int:
+    domain = pm.model.proto.variables[var.index].domain
+    return max(abs(int(domain[0])), abs(int(domain[len(domain) - 1])))
