@@ -104,15 +104,11 @@ def _hint_sport_loads(pm: PlanModel, hinted: Mapping[int, DayChoice]) -> None:
         if pm.sport_excess is not None:
             pct, excess = pm.sport_excess
             day_load = sum(pm.sessions[code].load for code in codes)
-            if c_strength(pm, hinted, d):
-                day_load += pm.catalogue.strength.load if pm.catalogue.strength else 0
+            if d in hinted and hinted[d].strength and pm.catalogue.strength is not None:
+                day_load += pm.catalogue.strength.load
             for sport, xs in excess.items():
                 if d < len(xs):
                     pm.model.add_hint(xs[d], 100 * split.get(sport, 0) - pct * day_load)
-
-
-def c_strength(pm: PlanModel, hinted: Mapping[int, DayChoice], d: int) -> bool:
-    return d in hinted and hinted[d].strength
 
 
 def _hint_aggregates(

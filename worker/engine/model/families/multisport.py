@@ -275,9 +275,14 @@ def no_sport_dominates_fitness(pm: PlanModel, rows: Rows) -> None:
     excess: dict[str, list[cp_model.IntVar]] = {sport: [] for sport in TRI_SPORTS}
     for t in range(days[-1] + 1):
         for sport in TRI_SPORTS:
-            top = 100 * _upper(pm, loads[sport][t])
-            x = m.new_int_var(-pct * _upper(pm, pm.load[t]), top, f"excess_{sport}_{t}")
-            m.add(x == 100 * loads[sport][t] - pct * pm.load[t])
+            if pm.past(t):  # a lived day's excess is a fact
+                done = 100 * _upper(pm, loads[sport][t]) - pct * _upper(pm, pm.load[t])
+                x = m.new_constant(done)
+                pm.settled.add(x.index)
+            else:
+                top = 100 * _upper(pm, loads[sport][t])
+                x = m.new_int_var(-pct * _upper(pm, pm.load[t]), top, f"excess_{sport}_{t}")
+                m.add(x == 100 * loads[sport][t] - pct * pm.load[t])
             excess[sport].append(x)
     pm.sport_excess = (pct, excess)
     scale = _SHARE_SCALE
