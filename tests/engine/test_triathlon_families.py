@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from datetime import date, timedelta
 from functools import cache
 
 from shared.planning import (
@@ -19,6 +20,7 @@ from shared.planning import (
     PlanRules,
     sport_time_shares,
 )
+from shared.replanning import DoneActivity, ReplanRequest
 from tests.engine.conftest import request_for
 from tests.engine.rules import multisport_violations
 from tests.engine.test_triathlon import sessions_of
@@ -27,6 +29,7 @@ from worker.engine.calendar import build_calendar
 from worker.engine.explain import broken_by_hint, describe
 from worker.engine.model import PlanModel, build_model
 from worker.engine.model.warm_start import DayChoice, warm_start
+from worker.engine.replan import replan
 from worker.engine.templates import builtin_schema
 from worker.engine.tri_hint import tri_plan
 from worker.engine.validation import schema_for
@@ -254,3 +257,45 @@ def test_a_running_plan_is_untouched_by_the_triathlon_limits() -> None:
         pm = build_model(request, schema, build_calendar(request, schema))
         sizes.append((len(pm.model.proto.constraints), len(pm.model.proto.variables)))
     assert sizes[0] == sizes[1]
+
+
+# -- re-planning -------------------------------------------------------------------------
+
+
+def test_a_replan_keeps_the_days_after_a_past_that_broke_them() -> None:
+    """Lived days that swam off a pool day and rode long off the ride day are facts; the
+    re-plan from that week's Friday keeps every triathlon limit on the days left."""
+    request, plan = solved("pool and ride days")
+    assert request.start is not None
+    week = request.start + timedelta(weeks=5)  # a base week's Monday
+    effective = week + timedelta(days=4)
+    ride = next(d for d in plan.days if d.date >= week and d.session_code.startswith("LONGRIDE"))
+    assert ride.date >= effective  # the plan rides on Saturday, after the effective date
+
+    def done(d: PlanDay) -> DoneActivity:
+        sport = "strength" if d.intensity == "strength" else d.sport
+        return DoneActivity(
+            date=d.date,
+            sport=sport,
+            duration_min=d.duration_min,
+            load=d.load,
+            session_code=d.session_code,
+        )
+
+    lived = [done(d) for d in plan.days if d.date < week and d.intensity != "rest"]
+    swim = next(d for d in plan.days if d.sport == "swim" and d.session_code == "SWIM_TECH30")
+    lived.append(done(swim.model_copy(update={"date": week})))  # Monday: no pool
+    lived.append(done(ride.model_copy(update={"date": week + timedelta(days=2)})))  # Wednesday
+    result = replan(
+        ReplanRequest(request=request, previous=plan.days, effective=effective, done=lived)
+    )
+    assert result.status in ("OPTIMAL", "FEASIBLE"), result.conflicts
+    found = checked(request, result.days)
+    assert any("not a pool day" in v for v in found)  # the past, as lived
+    for v in found:
+        assert date.fromisoformat(v[:10]) < effective, v
+    later = [d for d in result.days if d.date >= effective]
+    assert all(d.day_of_week in POOL for d in later if d.sport == "swim")
+    assert not any(
+        d.session_code.startswith("LONGRIDE") for d in later if d.date < week + timedelta(days=7)
+    )  # one long ride that week: the one lived
