@@ -156,6 +156,24 @@ class Athlete(StrictModel):
     longest_recent_run_min: int | None = Field(
         default=None, ge=0, le=600, description="where the long runs start (default from CTL)"
     )
+    # Multi-sport athletes (a catalogue of more than one sport only).
+    swim_days: list[Annotated[int, Field(ge=0, le=6)]] = Field(
+        default_factory=lambda: list(range(7)),
+        max_length=7,
+        description="pool days: weekdays (0 = Monday) a swim is possible",
+    )
+    long_ride_day: int | None = Field(
+        default=None, ge=0, le=6, description="the long ride's weekday, 0 = Monday (null: any)"
+    )
+    longest_recent_ride_min: int | None = Field(
+        default=None, ge=0, le=720, description="where the long rides start (default from CTL)"
+    )
+
+    @model_validator(mode="after")
+    def _distinct_swim_days(self) -> Athlete:
+        if len(set(self.swim_days)) != len(self.swim_days):
+            raise ValueError("swim_days: each weekday once")
+        return self
 
 
 class Race(StrictModel):
@@ -211,11 +229,22 @@ class PlanRules(StrictModel):
         default_factory=lambda: {"swim": 2, "bike": 2, "run": 2},
         description="sessions per sport in every full base, build and peak week (at least)",
     )
-    sport_time_share: dict[str, Bounds] = Field(
-        default_factory=lambda: {"swim": (10, 35), "bike": (25, 65), "run": (20, 50)},
+    sport_time_share: dict[str, Bounds] | None = Field(
+        default=None,
         description="per sport [min, max] percent of a full base/build/peak week's training "
-        "minutes (bricks and strength left out of both)",
+        "minutes (bricks and strength left out of both); null: the race distance's defaults",
     )
+    max_sport_ctl_share: int = Field(
+        default=60,
+        ge=34,
+        le=100,
+        description="no sport's fitness (CTL) above this percent of the total CTL on any base, "
+        "build or peak day from week `sport_ctl_share_from_week` on; 100 = off",
+    )
+    sport_ctl_share_from_week: int = Field(
+        default=3, ge=1, le=52, description="the first week the CTL share rule holds"
+    )
+    long_ride_step_min: int = Field(default=30, ge=10, le=120, description="per week, at most")
     brick_every_weeks: int = Field(
         default=2, ge=0, le=8, description="a brick in any this many build/peak weeks; 0 = off"
     )
@@ -252,10 +281,30 @@ class PlanRules(StrictModel):
         lo, hi = self.long_run_peak_weeks
         if not 0 <= lo <= hi <= 52:
             raise ValueError("long_run_peak_weeks: 0 <= first <= last <= 52")
-        for sport, (lo, hi) in self.sport_time_share.items():
+        for sport, (lo, hi) in (self.sport_time_share or {}).items():
             if not 0 <= lo <= hi <= 100:
                 raise ValueError(f"sport_time_share.{sport}: 0 <= min <= max <= 100 (percent)")
         return self
+
+
+# Per-sport share of a training week's time by triathlon distance (percent [min, max]): the
+# short races give swim and run more of the week, the long ones the bike (an ironman's ride
+# is over half of race day).
+SPORT_TIME_SHARES: dict[str, dict[str, tuple[int, int]]] = {
+    "sprint": {"swim": (15, 35), "bike": (25, 55), "run": (25, 50)},
+    "olympic": {"swim": (12, 35), "bike": (30, 60), "run": (20, 50)},
+    "70.3": {"swim": (8, 30), "bike": (35, 70), "run": (15, 50)},
+    "ironman": {"swim": (8, 30), "bike": (40, 70), "run": (15, 45)},
+}
+_ANY_DISTANCE_SHARES = {"swim": (10, 35), "bike": (25, 65), "run": (20, 50)}
+
+
+def sport_time_shares(rules: PlanRules, distance: Distance) -> dict[str, tuple[int, int]]:
+    """The per-sport time shares a plan for `distance` keeps: the rules' when given, else
+    the distance's defaults (a running distance: the general ones)."""
+    if rules.sport_time_share is not None:
+        return rules.sport_time_share
+    return SPORT_TIME_SHARES.get(distance, _ANY_DISTANCE_SHARES)
 
 
 class PlanRequest(StrictModel):

@@ -12,7 +12,13 @@ import math
 from collections import defaultdict
 from datetime import date, timedelta
 
-from shared.planning import PlanDay, PlanRequest, SessionTemplate, TrainingSchema
+from shared.planning import (
+    PlanDay,
+    PlanRequest,
+    SessionTemplate,
+    TrainingSchema,
+    sport_time_shares,
+)
 from tests.engine.coach_rules import coach_violations, race_week_floor
 
 EPS = 1e-6
@@ -317,8 +323,10 @@ def multisport_violations(
     per-sport load splits, `sessions` with the race's): sessions per day and per sport,
     weekly minima per sport, a long ride and a long run per training week never on
     consecutive days, no hard day after a hard day whatever the sport, bricks, and
-    per-sport CTL/ATL."""
+    per-sport CTL/ATL; swims on pool days, the long ride on its day, no sport's CTL above
+    its share of the total, and the long rides' progression."""
     rules = request.rules
+    shares = sport_time_shares(rules, request.goal.distance)
     catalogue = {s.code: s for s in sessions}
     out: list[str] = []
     by_date: dict[date, list[PlanDay]] = defaultdict(list)
@@ -375,10 +383,10 @@ def multisport_violations(
         minutes: dict[str, int] = defaultdict(int)
         for t in week:
             for d in training[t]:
-                if d.sport in rules.sport_time_share and d.intensity not in ("strength", "race"):
+                if d.sport in shares and d.intensity not in ("strength", "race"):
                     minutes[d.sport] += d.duration_min
         week_min = sum(minutes.values())
-        for sport, (lo, hi) in rules.sport_time_share.items():
+        for sport, (lo, hi) in shares.items():
             if minutes[sport] and not lo * week_min <= 100 * minutes[sport] <= hi * week_min:
                 share = 100 * minutes[sport] / week_min
                 out.append(f"week {number}: {sport} {share:.0f}% of the time, not {lo}-{hi}%")
@@ -391,6 +399,113 @@ def multisport_violations(
         if span[-1][0] - span[0][0] == every - 1 and not any(b for _, b in span):
             out.append(f"weeks {span[0][0]}-{span[-1][0]}: no brick")
     out += _per_sport_fitness(by_date, dates, request, catalogue)
+    out += _pool_and_ride_days(by_date, dates, request, catalogue)
+    out += _fitness_shares(by_date, dates, request)
+    out += _long_ride_progression(by_date, dates, request, catalogue)
+    return out
+
+
+def _long_ride_minutes(days: list[PlanDay], catalogue: dict[str, SessionTemplate]) -> int:
+    return sum(
+        d.duration_min
+        for d in days
+        if d.sport == "bike"
+        and d.session_code in catalogue
+        and catalogue[d.session_code].kind == "long"
+    )
+
+
+def _pool_and_ride_days(
+    by_date: dict[date, list[PlanDay]],
+    dates: list[date],
+    request: PlanRequest,
+    catalogue: dict[str, SessionTemplate],
+) -> list[str]:
+    """No swim off a pool day; in a week whose long-ride day can hold a long ride (in the
+    plan, not the race, a phase that offers one, its minutes available), no long ride on
+    another day."""
+    a = request.athlete
+    out = [
+        f"{t}: a swim on weekday {t.weekday()}, not a pool day"
+        for t in dates
+        for d in by_date[t]
+        if d.sport == "swim" and t.weekday() not in a.swim_days
+    ]
+    if a.long_ride_day is None:
+        return out
+    rides = [s for s in catalogue.values() if s.kind == "long" and s.sport == "bike"]
+    weeks: dict[date, list[date]] = defaultdict(list)
+    for t in dates:
+        weeks[t - timedelta(days=t.weekday())].append(t)
+    for monday, week in weeks.items():
+        own = monday + timedelta(days=a.long_ride_day)
+        if own not in by_date or own == request.goal.date or own in a.unavailable_dates:
+            continue
+        limit = a.availability_min[a.long_ride_day]
+        phase = by_date[own][0].phase
+        if not any(phase in s.phases and (limit is None or s.duration_min <= limit) for s in rides):
+            continue
+        for t in week:
+            if t != own and _long_ride_minutes(by_date[t], catalogue):
+                out.append(f"{t}: long ride off its day ({own})")
+    return out
+
+
+def _fitness_shares(
+    by_date: dict[date, list[PlanDay]], dates: list[date], request: PlanRequest
+) -> list[str]:
+    """On base, build and peak days from week `sport_ctl_share_from_week` on, no sport's CTL
+    above `max_sport_ctl_share` percent of the day's CTL (the reported figures, which
+    `_per_sport_fitness` recomputes)."""
+    r = request.rules
+    out = []
+    for t in dates:
+        day = by_date[t][0]
+        if t >= request.goal.date or day.week_number < r.sport_ctl_share_from_week:
+            continue
+        if day.phase not in ("base", "build", "peak") or not day.ctl_by_sport:
+            continue
+        for sport, ctl in day.ctl_by_sport.items():
+            if 100 * ctl > r.max_sport_ctl_share * day.ctl + 2:  # the figures' rounding
+                out.append(f"{t}: {sport} CTL {ctl} over {r.max_sport_ctl_share}% of {day.ctl}")
+    return out
+
+
+def _long_ride_progression(
+    by_date: dict[date, list[PlanDay]],
+    dates: list[date],
+    request: PlanRequest,
+    catalogue: dict[str, SessionTemplate],
+) -> list[str]:
+    """Long rides (by calendar week): from s0 (the longest recent ride, else 60 + 1.5 x
+    CTL, down to a step, within the catalogue's long rides) at most a step over the longest
+    so far, a step back (or the shortest) in a recovery week, the longest 3-5 weeks out."""
+    r, a = request.rules, request.athlete
+    rides = sorted(
+        s.duration_min for s in catalogue.values() if s.kind == "long" and s.sport == "bike"
+    )
+    if not rides:
+        return []
+    step = r.long_ride_step_min
+    s0 = a.longest_recent_ride_min if a.longest_recent_ride_min is not None else 60 + 1.5 * a.ctl
+    s0 = min(max(math.floor(s0 / step) * step, rides[0]), rides[-1])
+    weeks: dict[date, list[date]] = defaultdict(list)
+    for t in dates:
+        weeks[t - timedelta(days=t.weekday())].append(t)
+    mondays = sorted(weeks)
+    longs = [sum(_long_ride_minutes(by_date[t], catalogue) for t in weeks[m]) for m in mondays]
+    out = []
+    for k, monday in enumerate(mondays):
+        top = max([s0, *longs[:k]])
+        if longs[k] > top + step:
+            out.append(f"week of {monday}: long ride {longs[k]} min > {top} + {step}")
+        if by_date[weeks[monday][0]][0].is_recovery_week and longs[k] > max(top - step, rides[0]):
+            out.append(f"week of {monday}: recovery long ride {longs[k]} min")
+    lo, hi = r.long_run_peak_weeks
+    last = len(mondays) - 1
+    window = [k for k in range(last - hi, last - lo + 1) if k >= 0]
+    if len(mondays) >= 6 and window and max(longs[k] for k in window) < max(longs):
+        out.append(f"longest long ride {max(longs)} min not {lo}-{hi} weeks before the race")
     return out
 
 

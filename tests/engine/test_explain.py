@@ -82,6 +82,7 @@ ARITHMETIC = {
     "CTL 90 in 10 weeks": fitness_on_race_day("10k", 10, 90),
     "CTL 120 at 8 h": fitness_on_race_day("marathon", 36, 120),
     "4 rest days": request_for("half", 16, athlete=Athlete(rest_days=4)),
+    "1 pool day": request_for("olympic", 16, athlete=Athlete(swim_days=[2])),
 }
 
 

@@ -49,6 +49,8 @@ _FLAG_OF = {
     ("athlete", "rest_days"): "--rest-days",
     ("athlete", "doubles"): "--doubles",
     ("athlete", "long_run_day"): "--long-run-day",
+    ("athlete", "long_ride_day"): "--long-ride-day",
+    ("athlete", "swim_days"): "--swim-days",
     ("athlete", "unavailable_dates"): "--unavailable",
     ("time_limit_s",): "--time-limit",
     ("gap_limit",): "--gap-limit",
@@ -64,6 +66,8 @@ _ATHLETE_FLAGS = {
     "rest_days": "rest_days",
     "doubles": "doubles",
     "long_run_day": "long_run_day",
+    "long_ride_day": "long_ride_day",
+    "swim_days": "swim_days",
     "unavailable": "unavailable_dates",
 }
 
@@ -84,6 +88,10 @@ def _weekday(text: str) -> int:
     if key not in [d.lower() for d in WEEKDAYS]:
         raise argparse.ArgumentTypeError(f"{text!r} is not a weekday (mon, tue, ..., sun)")
     return [d.lower() for d in WEEKDAYS].index(key)
+
+
+def _weekdays(text: str) -> list[int]:
+    return [_weekday(part) for part in text.split(",") if part.strip()]
 
 
 def _other_race(text: str) -> dict[str, Any]:
@@ -118,6 +126,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--rest-days", type=int, metavar="N", help="min rest days per week")
     p.add_argument("--doubles", action="store_true", default=None, help="allow two runs on one day")
     p.add_argument("--long-run-day", type=_weekday, metavar="DAY", help="mon..sun")
+    p.add_argument("--long-ride-day", type=_weekday, metavar="DAY", help="triathlon: mon..sun")
+    p.add_argument(
+        "--swim-days", type=_weekdays, metavar="DAY,DAY,...", help="triathlon: the pool days"
+    )
     p.add_argument(
         "--unavailable", type=_date_list, metavar="D,D,...", help="dates with no training"
     )

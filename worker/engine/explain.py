@@ -134,6 +134,12 @@ def _broken_by_plan(pm: PlanModel) -> set[str] | None:
     if pm.fixed is not None:
         return None
     add_heuristic_hint(pm)
+    return broken_by_hint(pm)
+
+
+def broken_by_hint(pm: PlanModel) -> set[str] | None:
+    """The groups the model's solution hint breaks, on a diagnosis build (every guard on);
+    None when it breaks a structural row or leaves a variable without a value."""
     proto = pm.model.proto
     hint = proto.solution_hint
     value = dict(zip(hint.vars, hint.values, strict=True))

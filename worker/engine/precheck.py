@@ -42,6 +42,7 @@ def arithmetic_conflict(
         _rest_days_against_runs,
         _rest_days_against_race_week,
         _availability,
+        _pool_days_against_swims,
         _hours,
     )
     for check in checks:
@@ -151,6 +152,20 @@ def _availability(pm: PlanModel) -> list[str] | None:
         must = rules.long_run_every_week and not week.has_taper and longs
         if must and not any(day.fits(s.duration_min) for day in days for s in longs):
             return ["availability", "long_run"]
+    return None
+
+
+def _pool_days_against_swims(pm: PlanModel) -> list[str] | None:
+    """A triathlete swims once a day at most, on pool days only: a full base, build or peak
+    week holds no more swims than pool days."""
+    need = pm.request.rules.min_sessions_per_sport.get("swim", 0)
+    pool = len(pm.request.athlete.swim_days)
+    if not pm.multisport or need <= pool:
+        return None
+    for week in pm.calendar.weeks:
+        training = week.full and not week.has_taper and not _holds_race(pm, week)
+        if training and week_phase(pm, week) in ("base", "build", "peak"):
+            return ["sessions_per_day", "sessions_per_sport", "pool_days"]
     return None
 
 

@@ -39,7 +39,13 @@ from worker.engine.history import fitness_after
 from worker.engine.model import OBJECTIVE_SCALE, PlanModel, build_model
 from worker.engine.model.warm_start import DayChoice, warm_start
 from worker.engine.past import FixedPast
-from worker.engine.solve import ProgressCallback, chosen_sessions, lay_out_days, search
+from worker.engine.solve import (
+    ProgressCallback,
+    chosen_sessions,
+    lay_out_days,
+    per_sport_states,
+    search,
+)
 from worker.engine.validation import schema_for, validate
 
 # -- the request after the changes --------------------------------------------------------
@@ -110,9 +116,11 @@ def _kind_of(day: PlanDay, schema: TrainingSchema) -> SessionKind:
     return fallback.get(day.intensity, "run")
 
 
-def template_of(day: PlanDay, kind: SessionKind) -> SessionTemplate:
+def template_of(
+    day: PlanDay, kind: SessionKind, split: dict[str, int] | None = None
+) -> SessionTemplate:
     """A planned (or logged) day entry as a session; not validated: logs may exceed the
-    catalogue's ranges (an ultra)."""
+    catalogue's ranges (an ultra). `split`: its load by sport (a brick, a race)."""
     return SessionTemplate.model_construct(
         code=day.session_code,
         session_type=day.session_type,
@@ -123,7 +131,16 @@ def template_of(day: PlanDay, kind: SessionKind) -> SessionTemplate:
         load=day.load,
         phases=list(PHASES),
         definition=day.session_definition,
+        load_by_sport=split,
     )
+
+
+def _split_of(day: PlanDay, schema: TrainingSchema) -> dict[str, int] | None:
+    """The catalogue's load split of a multi-sport session done as planned (its load)."""
+    same = next((s for s in schema.sessions if s.code == day.session_code), None)
+    if same is None or same.load_by_sport is None or same.load != day.load:
+        return None
+    return same.load_by_sport
 
 
 def _done_kind(a: DoneActivity, schema: TrainingSchema) -> SessionKind:
@@ -262,9 +279,11 @@ def fixed_past(
     past: list[list[tuple[PlanDay, SessionKind]]],
     response: Response,
     planned: dict[date, list[PlanDay]],
+    schema: TrainingSchema,
 ) -> FixedPast:
     sessions = tuple(
-        tuple(template_of(p, kind) for p, kind in entries if kind != "rest") for entries in past
+        tuple(template_of(p, kind, _split_of(p, schema)) for p, kind in entries if kind != "rest")
+        for entries in past
     )
     loads = [float(sum(s.load for s in day)) for day in sessions]
     ctl, atl = fitness_after(loads, response)
@@ -382,18 +401,28 @@ def assemble(
     for p in days:
         loads[(p.date - pm.calendar.start).days] += p.load
     states = simulate(loads, pm.response)
+    by_sport = None
+    if pm.multisport:  # through the lived sessions (doubles and splits too) and the solved
+        chosen = chosen_sessions(pm, solver)
+        by_sport = per_sport_states(
+            pm,
+            [
+                list(fixed.sessions[d]) if d < fixed.until else [pm.sessions[c] for c in codes]
+                for d, codes in enumerate(chosen)
+            ],
+        )
     out = []
     for p in days:
-        state = states[(p.date - pm.calendar.start).days]
-        out.append(
-            p.model_copy(
-                update={
-                    "ctl": round(state.ctl, 2),
-                    "atl": round(state.atl, 2),
-                    "tsb": round(state.tsb, 2),
-                }
-            )
-        )
+        index = (p.date - pm.calendar.start).days
+        state = states[index]
+        update: dict[str, object] = {
+            "ctl": round(state.ctl, 2),
+            "atl": round(state.atl, 2),
+            "tsb": round(state.tsb, 2),
+        }
+        if by_sport is not None:
+            update["ctl_by_sport"], update["atl_by_sport"] = by_sport[index]
+        out.append(p.model_copy(update=update))
     return out
 
 
@@ -426,7 +455,7 @@ def replan(
     by_date: dict[date, list[PlanDay]] = defaultdict(list)
     for p in req.previous:
         by_date[p.date].append(p)
-    fixed = fixed_past(past, response, by_date)
+    fixed = fixed_past(past, response, by_date, schema)
     changed: dict[int, cp_model.IntVar] = {}
     previous: dict[int, DayChoice] = {}
 

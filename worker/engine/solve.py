@@ -9,7 +9,14 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from shared.planning import TRI_SPORTS, PlanDay, PlanRequest, PlanResult, SolveStatus
+from shared.planning import (
+    TRI_SPORTS,
+    PlanDay,
+    PlanRequest,
+    PlanResult,
+    SessionTemplate,
+    SolveStatus,
+)
 from shared.response import Response, simulate
 from shared.sport_loads import loads_by_sport
 from worker.engine.calendar import Calendar, build_calendar
@@ -202,7 +209,11 @@ def lay_out_days(pm: PlanModel, chosen: list[list[str]]) -> list[PlanDay]:
     chosen = [[c for c in codes if c != rest] or [rest] for codes in chosen]
     loads = [sum(pm.sessions[c].load for c in codes) for codes in chosen]
     states = simulate(loads, pm.response)
-    by_sport = per_sport_states(pm, chosen) if pm.multisport else None
+    by_sport = (
+        per_sport_states(pm, [[pm.sessions[c] for c in codes] for codes in chosen])
+        if pm.multisport
+        else None
+    )
     out: list[PlanDay] = []
     for day, codes, state in zip(pm.days, chosen, states, strict=True):
         training = any(pm.sessions[c].kind != "rest" for c in codes)
@@ -237,12 +248,12 @@ def lay_out_days(pm: PlanModel, chosen: list[list[str]]) -> list[PlanDay]:
 
 
 def per_sport_states(
-    pm: PlanModel, chosen: list[list[str]]
+    pm: PlanModel, chosen: list[list[SessionTemplate]]
 ) -> list[tuple[dict[str, float], dict[str, float]]]:
     """Each day's (CTL, ATL) per sport: every sport's loads simulated on their own, the
     athlete's starting fitness and fatigue split evenly over the plan's sports (the model is
     linear, so the sports sum to the total)."""
-    daily = [loads_by_sport(pm.sessions[c] for c in codes) for codes in chosen]
+    daily = [loads_by_sport(sessions) for sessions in chosen]
     sports = sorted({sport for day in daily for sport in day} | set(TRI_SPORTS))
     shared = [sp for sp in sports if sp in TRI_SPORTS]
     r = pm.response

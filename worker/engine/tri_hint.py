@@ -9,14 +9,22 @@ Easy doubles of another sport are added while the week stays within its load bud
 (the first week's cap, 10% growth, a lighter recovery week) and the weekly hours; the
 taper keeps every sport with short sessions, the race week opens up and ends with a
 shake-out. It is a hint: where it misses a rule, CP-SAT repairs it.
+
+The weekdays above are roles: with pool days or a long-ride day given, `week_layout` moves
+the roles to the weekdays that keep every swim on a pool day, the long ride on its day, the
+hard days and the long sessions apart, and otherwise as few roles moved as it can; the
+long distances (70.3, ironman) add their easy doubles bike first (their share of the week).
 """
 
 from __future__ import annotations
 
-from shared.planning import SessionTemplate
+from itertools import permutations
+
+from shared.planning import SessionTemplate, sport_time_shares
 from shared.response import simulate
 from worker.engine.calendar import Week
 from worker.engine.model import PlanModel
+from worker.engine.model.container import HARD_INTENSITIES
 from worker.engine.model.families.quality import week_phase
 from worker.engine.model.warm_start import DayChoice
 
@@ -63,6 +71,41 @@ _TAPER_SHARE = 0.65
 _RACE_WEEK_SHARE = 0.45
 _TAPER_EXTRAS = ("EASY35", "SWIM_TECH30", "BIKE_END60", "SWIM_END45")
 _RECOVERY = 0.68
+# Roles (default weekdays) of the week's layout and the rules between them.
+_HARD_ROLES = (1, 3)  # the run and bike quality (the taper's two hard sessions too)
+_SWIM_ROLES = (2, 5)  # a training week's swims
+_TAPER_SWIM_ROLES = (1, 4)  # the taper week's
+_LONG_RIDE, _LONG_RUN = 4, 6
+_LONG_DISTANCES = ("70.3", "ironman")
+
+
+def _apart(a: int, b: int) -> bool:
+    """Two weekdays not next to each other, Sunday next to Monday (the weeks repeat)."""
+    return (a - b) % 7 not in (1, 6, 0)
+
+
+def week_layout(pm: PlanModel) -> tuple[int, ...]:
+    """day[role]: the weekday of each role, the fewest roles moved (the long run kept on its
+    preferred day first) among the layouts that break no rule, else the fewest broken."""
+    athlete = pm.request.athlete
+    pool = set(athlete.swim_days)
+    best: tuple[int, tuple[int, ...]] | None = None
+    for day in permutations(range(7)):
+        broken = sum(day[r] not in pool for r in _SWIM_ROLES)
+        broken += sum(day[r] not in pool for r in _TAPER_SWIM_ROLES)
+        if athlete.long_ride_day is not None and day[_LONG_RIDE] != athlete.long_ride_day:
+            broken += 1
+        hard = [day[r] for r in _HARD_ROLES]
+        broken += not _apart(*hard)
+        broken += sum(not _apart(day[_LONG_RUN], h) for h in hard)
+        broken += not _apart(day[_LONG_RUN], day[_LONG_RIDE])
+        moved = sum(day[r] != r for r in range(7))
+        moved += 7 * (day[_LONG_RUN] != athlete.long_run_day)
+        score = 100 * broken + moved
+        if best is None or score < best[0]:
+            best = (score, day)
+    assert best is not None
+    return best[1]
 
 
 def _longest_at_most(pm: PlanModel, sport: str, minutes: int) -> SessionTemplate | None:
@@ -82,6 +125,36 @@ class _Writer:
         self.budget = pm.request.rules.first_week_load_ratio * 7 * pm.request.athlete.ctl
         self.last_load = self.budget
         self.steps = 0  # training weeks written (the long sessions' progression)
+        self.day = week_layout(pm)
+        self.pool = set(pm.request.athlete.swim_days)
+        bike_first = pm.schema.distance in _LONG_DISTANCES
+        self.extras = sorted(
+            _EXTRAS, key=lambda e: 0 if bike_first and pm.sessions[e[1]].sport == "bike" else 1
+        )
+
+    def _shares_kept(self, days: dict[int, DayChoice]) -> bool:
+        """Each sport's share of the week's single-sport minutes within its bounds."""
+        shares = sport_time_shares(self.pm.request.rules, self.pm.schema.distance)
+        minutes = dict.fromkeys(shares, 0)
+        for c in days.values():
+            for code in (c.primary, *c.doubles):
+                s = self.pm.sessions[code]
+                if s.kind not in ("rest", "race", "strength") and s.sport in minutes:
+                    minutes[s.sport] += s.duration_min
+        week = sum(minutes.values())
+        return all(
+            not m or lo * week <= 100 * m <= hi * week
+            for m, (lo, hi) in zip(minutes.values(), shares.values(), strict=True)
+        )
+
+    def _swims(self, code: str) -> bool:
+        s = self.pm.sessions.get(code)
+        return s is not None and s.sport == "swim"
+
+    def _placed(self, days: dict[int, DayChoice]) -> dict[int, DayChoice]:
+        """A week written by role, on the layout's weekdays (a swim double off a pool day
+        dropped)."""
+        return self._placed_doubles({self.day[role]: c for role, c in days.items()})
 
     def _load(self, days: dict[int, DayChoice]) -> tuple[int, int]:
         load = minutes = 0
@@ -121,21 +194,22 @@ class _Writer:
             load, minutes = self._load(days)
             if load <= budget and minutes <= self.cap_min:
                 break
-        for weekday, code in _EXTRAS:
+        for role, code in self.extras:
             trial = dict(days)
-            c = trial[weekday]
-            if c.doubles:
-                continue  # one second session a day at most
-            trial[weekday] = DayChoice(c.primary, (code,))
+            c = trial[role]
+            if c.doubles or (self._swims(code) and self.day[role] not in self.pool):
+                continue  # one second session a day at most, a swim on a pool day
+            trial[role] = DayChoice(c.primary, (code,))
             load, minutes = self._load(trial)
-            if load <= budget and minutes <= self.cap_min:
+            shares = self._shares_kept(trial) or not self._shares_kept(days)
+            if load <= budget and minutes <= self.cap_min and shares:
                 days = trial
         load, _ = self._load(days)
         if not week.is_recovery:
             self.steps += 1
             self.last_load = load
             self.budget = load * _GROWTH
-        self._write(week, days)
+        self._write(week, self._placed(days))
 
     def _fitness(self, week: Week) -> float:
         """CTL at the start of `week` over the days written so far (a week of more than
@@ -158,6 +232,7 @@ class _Writer:
 
     def taper(self, week: Week) -> None:
         race = self.pm.calendar.race_index
+        taper_week = self._swims_to_pool_days(self._placed(_TAPER_WEEK))
         for d in week.days:
             day = self.pm.days[d]
             if day.race is not None:
@@ -166,9 +241,60 @@ class _Writer:
             if 1 <= before <= len(_RACE_WEEK):
                 self.choices[d] = _RACE_WEEK[before - 1]
             else:
-                self.choices[d] = _TAPER_WEEK[day.day_of_week]
+                self.choices[d] = taper_week[day.day_of_week]
+        self._race_week_swim_on_a_pool_day(week)
         if self.pm.schema.taper_days >= _LONG_TAPER_DAYS:
             self._fill_long_taper(week)
+
+    def _swims_to_pool_days(self, days: dict[int, DayChoice]) -> dict[int, DayChoice]:
+        """A swim off a pool day trades days with a session on one, one of the same
+        intensity first, never so that two hard days meet."""
+        out = dict(days)
+
+        def hard(c: DayChoice) -> bool:
+            return self.pm.sessions[c.primary].intensity in HARD_INTENSITIES
+
+        def apart(week: dict[int, DayChoice]) -> bool:
+            return not any(hard(week[d]) and hard(week[(d + 1) % 7]) for d in week)
+
+        for weekday in sorted(out):
+            c = out[weekday]
+            if weekday in self.pool or not self._swims(c.primary):
+                continue
+            pool = [o for o in sorted(out) if o in self.pool and not self._swims(out[o].primary)]
+            for other in sorted(pool, key=lambda o: hard(out[o]) != hard(c)):
+                trial = {**out, weekday: out[other], other: c}
+                if apart(trial):
+                    out = trial
+                    break
+        return self._placed_doubles(out)
+
+    def _placed_doubles(self, days: dict[int, DayChoice]) -> dict[int, DayChoice]:
+        """Swim doubles off a pool day dropped."""
+        return {
+            d: DayChoice(
+                c.primary,
+                c.doubles if d in self.pool else tuple(x for x in c.doubles if not self._swims(x)),
+                c.strength,
+            )
+            for d, c in days.items()
+        }
+
+    def _race_week_swim_on_a_pool_day(self, week: Week) -> None:
+        """The race week's swim off a pool day trades days with an easy ride or the rest
+        day on one (the shake-out and the opener keep their days)."""
+        race = self.pm.calendar.race_index
+        days = [d for d in week.days if d in self.choices and 1 <= race - d <= len(_RACE_WEEK)]
+        for d in days:
+            if self.pm.days[d].day_of_week in self.pool or self.choices[d].primary != "SWIM_TECH30":
+                continue
+            for other in days:
+                if self.pm.days[other].day_of_week in self.pool and self.choices[other].primary in (
+                    "BIKE_REC40",
+                    "REST",
+                ):
+                    self.choices[d], self.choices[other] = self.choices[other], self.choices[d]
+                    break
 
     def _fill_long_taper(self, week: Week) -> None:
         """A long taper (an ironman's three weeks) from a big training load: easy doubles
@@ -183,6 +309,8 @@ class _Writer:
                 if c.doubles or c.primary == "REST" or self.pm.sessions.get(code) is None:
                     continue
                 if self.pm.sessions[c.primary].sport == self.pm.sessions[code].sport:
+                    continue
+                if self._swims(code) and self.pm.days[d].day_of_week not in self.pool:
                     continue
                 trial = {**{k: self.choices[k] for k in days}, d: DayChoice(c.primary, (code,))}
                 if self._load(dict(enumerate(trial.values())))[0] <= budget:

@@ -36,6 +36,7 @@ def requests() -> list[PlanRequest]:
             "marathon", 16, athlete=busy, races=[Race(date=RACE, distance="marathon"), b_race]
         ),
         request_for("olympic", 16),  # the multi-sport families
+        request_for("olympic", 16, athlete=Athlete(swim_days=[1, 3, 5], long_ride_day=5)),
     ]
 
 

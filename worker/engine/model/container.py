@@ -92,13 +92,18 @@ class PlanModel:
     true_rest: dict[int, cp_model.IntVar] = field(default_factory=dict)
     peak_week_load: cp_model.IntVar | None = None
     peak_week_minutes: cp_model.IntVar | None = None
-    peak_long_run: cp_model.IntVar | None = None
+    peak_long: dict[str, cp_model.IntVar] = field(default_factory=dict)  # sport -> longest
     # Taper caps max(pct x peak, 100 x floor): (cap, pct, "load" | "minutes", floor).
     # Recovery caps max(pct x week before, 100 x floor): (cap, week before, pct, floor).
     recovery_caps: list[tuple[cp_model.IntVar, int, int, int]] = field(default_factory=list)
     allowances: dict[int, float] = field(default_factory=dict)  # week -> load bound (quality.py)
     taper_caps: list[tuple[cp_model.IntVar, int, str, int]] = field(default_factory=list)
-    longest_before: dict[int, cp_model.IntVar] = field(default_factory=dict)  # week -> M(w)
+    # (sport, week) -> M(w): the longest long session of the sport before the week.
+    longest_before: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+    # Multi-sport: each training sport's daily load (families/multisport.py).
+    sport_load: dict[str, list[cp_model.IntVar]] = field(default_factory=dict)
+    # The fitness-share family's daily excess per sport, 100 x its load - pct x the load.
+    sport_excess: tuple[int, dict[str, list[cp_model.IntVar]]] | None = None
     # Recovery-week rows with the week each is measured against and that week's coefficient
     # (settled against the days already lived, see families/load.py).
     recovery_rows: list[tuple[cp_model.Constraint, int, int]] = field(default_factory=list)  # max
@@ -126,6 +131,12 @@ class PlanModel:
     def is_long_run(self, session: SessionTemplate) -> bool:
         """A long run; in a multi-sport plan a long session of sport run only (not a ride)."""
         return session.kind == "long" and (not self.multisport or session.sport == "run")
+
+    def is_long(self, session: SessionTemplate, sport: str) -> bool:
+        """The long session of `sport`: the long run, or in a multi-sport plan the long ride."""
+        if sport == "run":
+            return self.is_long_run(session)
+        return self.multisport and session.kind == "long" and session.sport == sport
 
     @property
     def days(self) -> tuple[Day, ...]:

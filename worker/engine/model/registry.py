@@ -7,7 +7,9 @@ family is one entry here plus its builder in `families/`.
 
 from __future__ import annotations
 
+from shared.planning import sport_time_shares
 from worker.engine.model.families.availability import (
+    WEEKDAYS,
     availability_text,
     daily_minutes_within_availability,
 )
@@ -22,11 +24,19 @@ from worker.engine.model.families.load import (
     tsb_floor,
     weekly_load_grows_gradually,
 )
-from worker.engine.model.families.long_runs import long_run_start, long_runs_build_gradually
+from worker.engine.model.families.long_runs import (
+    long_ride_start,
+    long_rides_build_gradually,
+    long_run_start,
+    long_runs_build_gradually,
+)
 from worker.engine.model.families.multisport import (
     bricks_in_build_and_peak,
     every_sport_kept_in_taper,
     long_ride_each_training_week,
+    long_ride_on_its_day,
+    no_sport_dominates_fitness,
+    swims_on_pool_days,
     two_sessions_a_day_one_per_sport,
     weekly_sessions_per_sport,
     weekly_time_share_per_sport,
@@ -86,6 +96,28 @@ def _long_progression_text(limits: Limits) -> str:
     return (
         f"long runs growing from {start} min by at most {step} min a week, shorter in recovery "
         f"weeks, longest {lo}-{hi} weeks before the race"
+    )
+
+
+def _long_ride_progression_text(limits: Limits) -> str:
+    start = long_ride_start(limits.athlete, limits.rules, limits.schema)
+    step = limits.rules.long_ride_step_min
+    lo, hi = limits.rules.long_run_peak_weeks
+    return (
+        f"long rides growing from {start} min by at most {step} min a week, shorter in "
+        f"recovery weeks, longest {lo}-{hi} weeks before the race"
+    )
+
+
+def _pool_days_text(limits: Limits) -> str:
+    days = [WEEKDAYS[d] for d in sorted(limits.athlete.swim_days)]
+    return "swims only on your pool days (" + (", ".join(days) or "none") + ")"
+
+
+def _sport_shares_text(limits: Limits) -> str:
+    shares = sport_time_shares(limits.rules, limits.schema.distance)
+    return "each sport's share of a training week's time within " + ", ".join(
+        f"{sp} {lo}-{hi}%" for sp, (lo, hi) in shares.items()
     )
 
 
@@ -276,6 +308,16 @@ FAMILIES: tuple[Family, ...] = (
         ),
         Replanning.WAIVED_MINIMUM,
     ),
+    Family("pool_days", swims_on_pool_days, _pool_days_text),
+    Family(
+        "long_ride_day",
+        long_ride_on_its_day,
+        lambda x: (
+            f"the long ride on {WEEKDAYS[x.athlete.long_ride_day or 0]} in every week where "
+            "that day is free for it"
+        ),
+    ),
+    Family("long_ride_progression", long_rides_build_gradually, _long_ride_progression_text),
     Family(
         "bricks",
         bricks_in_build_and_peak,
@@ -285,12 +327,13 @@ FAMILIES: tuple[Family, ...] = (
         ),
         Replanning.WAIVED_MINIMUM,
     ),
+    Family("sport_shares", weekly_time_share_per_sport, _sport_shares_text),
     Family(
-        "sport_shares",
-        weekly_time_share_per_sport,
+        "sport_fitness_balance",
+        no_sport_dominates_fitness,
         lambda x: (
-            "each sport's share of a training week's time within "
-            + ", ".join(f"{sp} {lo}-{hi}%" for sp, (lo, hi) in x.rules.sport_time_share.items())
+            f"no sport's fitness (CTL) above {x.rules.max_sport_ctl_share}% of your total "
+            f"fitness on a training day from week {x.rules.sport_ctl_share_from_week} on"
         ),
     ),
     Family(

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from shared.planning import SessionTemplate
+from shared.sport_loads import loads_by_sport
 from worker.engine.model.container import PlanModel, strength_may_join
-from worker.engine.model.families.long_runs import long_run_start, peak_window
+from worker.engine.model.families.long_runs import long_start, peak_window
 from worker.engine.model.monotony import hint_monotony
 
 
@@ -71,6 +72,7 @@ def warm_start(pm: PlanModel, choices: Mapping[int, DayChoice]) -> dict[int, Day
             if pm.week_load[week.number].index not in pm.settled:
                 m.add_hint(pm.week_load[week.number], week_loads[week.number])
     hint_monotony(pm, loads)
+    _hint_sport_loads(pm, hinted)
     for d, var in pm.true_rest.items():
         if d in hinted:
             m.add_hint(var, hinted[d].primary == rest and not hinted[d].strength)
@@ -82,6 +84,31 @@ def warm_start(pm: PlanModel, choices: Mapping[int, DayChoice]) -> dict[int, Day
     if len(hinted) + len(loads) >= len(pm.days):  # every day known: the aggregates too
         _hint_aggregates(pm, hinted, training, peaks, week_loads)
     return hinted
+
+
+def _hint_sport_loads(pm: PlanModel, hinted: Mapping[int, DayChoice]) -> None:
+    """Each sport's daily load (multi-sport plans), on the hinted days and race days."""
+    if not pm.sport_load:
+        return
+    for d, day in enumerate(pm.days):
+        if d in hinted:
+            c = hinted[d]
+            codes = [c.primary, *c.doubles]
+        elif day.race is not None and not pm.past(d):
+            codes = list(pm.primary[d])
+        else:
+            continue
+        split = loads_by_sport(pm.sessions[code] for code in codes)
+        for sport, variables in pm.sport_load.items():
+            pm.model.add_hint(variables[d], split.get(sport, 0))
+        if pm.sport_excess is not None:
+            pct, excess = pm.sport_excess
+            day_load = sum(pm.sessions[code].load for code in codes)
+            if d in hinted and hinted[d].strength and pm.catalogue.strength is not None:
+                day_load += pm.catalogue.strength.load
+            for sport, xs in excess.items():
+                if d < len(xs):
+                    pm.model.add_hint(xs[d], 100 * split.get(sport, 0) - pct * day_load)
 
 
 def _hint_aggregates(
@@ -110,10 +137,6 @@ def _hint_aggregates(
         n: sum(s.duration_min for d in w.days for s in sessions(d) if s.kind != "race")
         for n, w in weeks.items()
     }
-    longs = {
-        n: sum(s.duration_min for d in w.days for s in sessions(d) if pm.is_long_run(s))
-        for n, w in weeks.items()
-    }
     if pm.peak_week_minutes is not None and training:
         peaks["minutes"] = max(minutes[w] for w in training)
         m.add_hint(pm.peak_week_minutes, peaks["minutes"])
@@ -123,12 +146,17 @@ def _hint_aggregates(
     for cap, pct, source, floor in pm.taper_caps:
         if source in peaks:
             m.add_hint(cap, max(pct * peaks[source], 100 * floor))
-    running = long_run_start(pm.request.athlete, pm.request.rules, pm.schema)
-    for number in sorted(weeks):
-        running = max(running, longs[number])
-        var = pm.longest_before.get(number + 1)
-        if var is not None:
-            m.add_hint(var, running)
-    if pm.peak_long_run is not None:
-        window = peak_window(pm.calendar, pm.request.rules)
-        m.add_hint(pm.peak_long_run, max(longs[w.number] for w in window))
+    for sport in ("run", "bike"):
+        longs = {
+            n: sum(s.duration_min for d in w.days for s in sessions(d) if pm.is_long(s, sport))
+            for n, w in weeks.items()
+        }
+        running = long_start(pm.request.athlete, pm.request.rules, pm.schema, sport)
+        for number in sorted(weeks):
+            running = max(running, longs[number])
+            var = pm.longest_before.get((sport, number + 1))
+            if var is not None:
+                m.add_hint(var, running)
+        if sport in pm.peak_long:
+            window = peak_window(pm.calendar, pm.request.rules)
+            m.add_hint(pm.peak_long[sport], max(longs[w.number] for w in window))

@@ -1,5 +1,7 @@
-"""Long-run progression: from where the runner is, one step a week at most, a step back in
-recovery weeks, the longest 3-5 weeks before the race (docs/COACH_RULES.md, section 2)."""
+"""Long-session progression: from where the athlete is, one step a week at most, a step back
+in recovery weeks, the longest 3-5 weeks before the race (docs/COACH_RULES.md, section 2).
+The long run follows it, and in a multi-sport plan the long ride too (its own start and
+step)."""
 
 from __future__ import annotations
 
@@ -27,6 +29,29 @@ def long_run_start(athlete: Athlete, rules: PlanRules, schema: TrainingSchema) -
     ]
     start = max(int(base // step) * step, min(longs, default=0))
     return min(start, max(longs)) if multisport and longs else start
+
+
+def long_ride_start(athlete: Athlete, rules: PlanRules, schema: TrainingSchema) -> int:
+    """Minutes of the long ride the athlete can do now: the longest recent ride when given,
+    else 60 + 1.5 x CTL, down to a step, within the catalogue's long rides."""
+    step = rules.long_ride_step_min
+    known = athlete.longest_recent_ride_min
+    base = known if known is not None else 60 + 1.5 * athlete.ctl
+    rides = [s.duration_min for s in schema.sessions if s.kind == "long" and s.sport == "bike"]
+    if not rides:
+        return 0
+    return min(max(int(base // step) * step, min(rides)), max(rides))
+
+
+def long_start(athlete: Athlete, rules: PlanRules, schema: TrainingSchema, sport: str) -> int:
+    """Where the long sessions of `sport` (run or bike) start."""
+    if sport == "run":
+        return long_run_start(athlete, rules, schema)
+    return long_ride_start(athlete, rules, schema)
+
+
+def long_step(rules: PlanRules, sport: str) -> int:
+    return rules.long_run_step_min if sport == "run" else rules.long_ride_step_min
 
 
 def weeks_before_race(calendar: Calendar, week: Week) -> int:
@@ -64,9 +89,32 @@ def marathon_peak_required(
 
 
 def long_runs_build_gradually(pm: PlanModel, rows: Rows) -> None:
+    long_sessions_build_gradually(pm, rows, "run")
+    rules, cal = pm.request.rules, pm.calendar
+    if marathon_peak_required(pm.request.athlete, rules, pm.schema, cal):
+        need = rules.marathon_peak_long_min
+        rows.add(
+            total(
+                lit
+                for w in cal.weeks
+                for d in w.days
+                for c, lit in pm.primary[d].items()
+                if pm.is_long_run(pm.sessions[c]) and pm.sessions[c].duration_min >= need
+            )
+            >= 1
+        )
+
+
+def long_rides_build_gradually(pm: PlanModel, rows: Rows) -> None:
+    """The long ride's progression: a running plan has none (no long ride)."""
+    if pm.multisport:
+        long_sessions_build_gradually(pm, rows, "bike")
+
+
+def long_sessions_build_gradually(pm: PlanModel, rows: Rows, sport: str) -> None:
     rules, cal, m = pm.request.rules, pm.calendar, pm.model
-    step = rules.long_run_step_min
-    longs = [s for s in pm.catalogue.runs if pm.is_long_run(s)]
+    step = long_step(rules, sport)
+    longs = [s for s in pm.catalogue.runs if pm.is_long(s, sport)]
     if not longs:
         return
     shortest = min(s.duration_min for s in longs)
@@ -76,10 +124,10 @@ def long_runs_build_gradually(pm: PlanModel, rows: Rows) -> None:
             (pm.sessions[c].duration_min, lit)
             for d in week.days
             for c, lit in pm.primary[d].items()
-            if pm.is_long_run(pm.sessions[c])
+            if pm.is_long(pm.sessions[c], sport)
         ]
 
-    longest = m.new_constant(long_run_start(pm.request.athlete, rules, pm.schema))
+    longest = m.new_constant(long_start(pm.request.athlete, rules, pm.schema, sport))
     pm.settled.add(longest.index)  # a fact: a rule over it and lived days only is settled
     top = max(s.duration_min for s in longs)
     for week in cal.weeks:
@@ -90,18 +138,15 @@ def long_runs_build_gradually(pm: PlanModel, rows: Rows) -> None:
             at_shortest = total(lit for mins, lit in terms if mins == shortest)
             rows.add(length + step <= longest + step * at_shortest)
         if week is not cal.weeks[-1]:
-            running = m.new_int_var(0, max(top, shortest), f"longest_to_week_{week.number}")
+            running = m.new_int_var(0, max(top, shortest), f"longest_{sport}_to_{week.number}")
             m.add_max_equality(running, [longest, length])
-            pm.longest_before[week.number + 1] = running
+            pm.longest_before[sport, week.number + 1] = running
             longest = running
     window = peak_window(cal, rules)
     if window:
-        peak = m.new_int_var(0, top, "peak_long_run")
+        peak = m.new_int_var(0, top, f"peak_long_{sport}")
         m.add_max_equality(peak, [weighted(minutes(w)) for w in window])
-        pm.peak_long_run = peak
+        pm.peak_long[sport] = peak
         for week in cal.weeks:
             if week not in window:
                 rows.add(weighted(minutes(week)) <= peak)
-    if marathon_peak_required(pm.request.athlete, rules, pm.schema, cal):
-        need = rules.marathon_peak_long_min
-        rows.add(total(lit for w in cal.weeks for mins, lit in minutes(w) if mins >= need) >= 1)
