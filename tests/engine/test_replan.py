@@ -374,3 +374,44 @@ def test_a_logged_hard_hour_is_a_run_an_easy_one_a_long_run(
         [(_, kind)] = done_day(day.date, [logged], [], day, schema)
         kinds[name] = kind
     assert kinds == {"tempo": "run", "easy": "long"}
+
+
+def test_lived_weeks_beyond_the_long_run_progression_still_replan(
+    original: tuple[PlanRequest, PlanResult],
+) -> None:
+    """A runner whose second week held two long runs, one of 150 min (far beyond the
+    progression from the plan's start): the lived weeks are facts, the re-plan solves and
+    its future long runs grow from the longest done, a step a week at most."""
+    request, plan = original
+    start = start_of(request)
+    effective = start + timedelta(weeks=2)
+    wednesday, sunday = start + timedelta(days=9), start + timedelta(days=13)
+    done = [
+        DoneActivity(
+            date=d.date,
+            sport="strength" if d.intensity == "strength" else d.sport,
+            duration_min=d.duration_min,
+            load=d.load,
+            session_code=d.session_code,
+        )
+        for d in plan.days
+        if d.date < effective and d.intensity != "rest" and d.date not in (wednesday, sunday)
+    ]
+    done += [
+        DoneActivity(date=wednesday, duration_min=70, load=60, kind="long", intensity="easy"),
+        DoneActivity(date=sunday, duration_min=150, load=140, kind="long", intensity="easy"),
+    ]
+    req = ReplanRequest(request=request, previous=plan.days, effective=effective, done=done)
+    result = replan(req)
+    assert result.status in ("OPTIMAL", "FEASIBLE"), result.conflicts
+    schema = schema_for(request)
+    longs = {s.code for s in schema.sessions if s.kind == "long"}
+    step = request.rules.long_run_step_min
+    by_week: dict[int, int] = defaultdict(int)
+    for d in result.days:
+        if d.date >= effective and d.session_code in longs:
+            by_week[d.week_number] = max(by_week[d.week_number], d.duration_min)
+    longest = 150
+    for week in sorted(by_week):
+        assert by_week[week] <= longest + step, (week, by_week[week], longest)
+        longest = max(longest, by_week[week])

@@ -111,6 +111,17 @@ def long_rides_build_gradually(pm: PlanModel, rows: Rows) -> None:
         long_sessions_build_gradually(pm, rows, "bike")
 
 
+def lived_longest(pm: PlanModel, week: Week, sport: str) -> int | None:
+    """The longest long session of `sport` done in a week lived to its end (0: none); None
+    for a week with days still to plan."""
+    if not all(pm.past(d) for d in week.days):
+        return None
+    return max(
+        (s.duration_min for d in week.days for s, _ in pm.fixed_lits[d] if pm.is_long(s, sport)),
+        default=0,
+    )
+
+
 def long_sessions_build_gradually(pm: PlanModel, rows: Rows, sport: str) -> None:
     rules, cal, m = pm.request.rules, pm.calendar, pm.model
     step = long_step(rules, sport)
@@ -127,10 +138,26 @@ def long_sessions_build_gradually(pm: PlanModel, rows: Rows, sport: str) -> None
             if pm.is_long(pm.sessions[c], sport)
         ]
 
-    longest = m.new_constant(long_start(pm.request.athlete, rules, pm.schema, sport))
-    pm.settled.add(longest.index)  # a fact: a rule over it and lived days only is settled
+    def settled(value: int) -> cp_model.IntVar:
+        var = m.new_constant(value)
+        pm.settled.add(var.index)  # a fact: a rule over it and lived days only is settled
+        return var
+
+    start = long_start(pm.request.athlete, rules, pm.schema, sport)
+    longest: cp_model.IntVar = settled(start)
+    known: int | None = start  # the longest so far while it is a fact (lived weeks only)
     top = max(s.duration_min for s in longs)
+    lived = {w.number: lived_longest(pm, w, sport) for w in cal.weeks}
     for week in cal.weeks:
+        done = lived[week.number]
+        if done is not None and known is not None:
+            # A lived week is a fact, whatever it held (two long runs, one beyond the
+            # progression): no rule over it; the future grows from its longest.
+            known = max(known, done)
+            longest = settled(known)
+            pm.longest_before[sport, week.number + 1] = longest
+            continue
+        known = None
         terms = minutes(week)
         length = weighted(terms)
         rows.add(length <= longest + step)
@@ -144,9 +171,15 @@ def long_sessions_build_gradually(pm: PlanModel, rows: Rows, sport: str) -> None
             longest = running
     window = peak_window(cal, rules)
     if window:
-        peak = m.new_int_var(0, top, f"peak_long_{sport}")
-        m.add_max_equality(peak, [weighted(minutes(w)) for w in window])
+        peak = m.new_int_var(0, max([top, *(v for v in lived.values() if v)]), f"peak_long_{sport}")
+        m.add_max_equality(
+            peak,
+            [
+                weighted(minutes(w)) if (v := lived[w.number]) is None else settled(v)
+                for w in window
+            ],
+        )
         pm.peak_long[sport] = peak
         for week in cal.weeks:
-            if week not in window:
+            if week not in window and lived[week.number] is None:
                 rows.add(weighted(minutes(week)) <= peak)
