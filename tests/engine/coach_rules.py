@@ -78,16 +78,34 @@ class _Plan:
         return min((s.duration_min for s in self.schema.sessions if s.kind == "long"), default=0)
 
     def smallest_week_load(self) -> float:
-        """F: the shortest long run plus `min_runs_per_week - 1` of the lightest run (a
-        shake-out aside: it is for race week)."""
-        longs = [s for s in self.schema.sessions if s.kind == "long"]
-        light = min(
-            (s.load for s in self.schema.sessions if s.kind == "run" and s.role != "shakeout"),
-            default=0,
-        )
-        long_load = min(longs, key=lambda s: (s.duration_min, s.load)).load if longs else 0
-        # With min_runs_per_week 0 the long run alone is the smallest week.
-        return long_load + max(0, self.rules.min_runs_per_week - 1) * light
+        return lightest_week_load(self.schema, self.rules)
+
+
+def lightest_week_load(schema: TrainingSchema, rules: PlanRules) -> float:
+    """F, the lightest week the rules ask for. A runner's: the shortest long run plus
+    `min_runs_per_week - 1` of the lightest run (a shake-out aside: it is for race week). A
+    triathlete's (a catalogue of several sports): for each sport its minimum of sessions, the
+    lightest of that sport, one of them its lightest long session (long run, long ride)."""
+    sports = {s.sport for s in schema.sessions if s.kind in ("run", "long") and s.sport != "brick"}
+    if len(sports) > 1:
+        out = 0.0
+        for sport, need in rules.min_sessions_per_sport.items():
+            own = [s for s in schema.sessions if s.sport == sport and s.role != "shakeout"]
+            light = min((s.load for s in own if s.kind == "run"), default=0)
+            longs = [s.load for s in own if s.kind == "long"]
+            if need > 0 and longs and rules.long_run_every_week:
+                out += min(longs) + (need - 1) * light
+            elif need > 0:
+                out += need * light
+        return out
+    long_loads = [s.load for s in schema.sessions if s.kind == "long"]
+    light = min(
+        (s.load for s in schema.sessions if s.kind == "run" and s.role != "shakeout"), default=0
+    )
+    if not (long_loads and rules.long_run_every_week):
+        return rules.min_runs_per_week * light
+    # With min_runs_per_week 0 the long run alone is the smallest week.
+    return min(long_loads) + max(0, rules.min_runs_per_week - 1) * light
 
 
 def race_week_floor(schema: TrainingSchema, rules: PlanRules) -> tuple[float, int]:

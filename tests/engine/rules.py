@@ -19,7 +19,7 @@ from shared.planning import (
     TrainingSchema,
     sport_time_shares,
 )
-from tests.engine.coach_rules import coach_violations, race_week_floor
+from tests.engine.coach_rules import coach_violations, lightest_week_load, race_week_floor
 
 EPS = 1e-6
 
@@ -52,12 +52,15 @@ def violations(
     schema: TrainingSchema,
     settled_before: date | None = None,
     planned: dict[date, float] | None = None,
+    lightest_week: float | None = None,
 ) -> list[str]:
     """Every rule broken by the plan. `settled_before` (a re-plan's effective date): rules
     over days before it only are not checked (the past cannot be changed); rules that also
     involve a later day are, as are the reported CTL/ATL/TSB of every day. `planned` (the
     previous plan's loads): a recovery week is measured against the week before as planned
-    where its lived days fell short of the plan."""
+    where its lived days fell short of the plan. `lightest_week`: the recovery weeks' floor
+    when `schema` is a reading of another catalogue (a triathlon's, read by sport); default
+    from `schema`."""
     rules, athlete = request.rules, request.athlete
     kinds = {s.code: s.kind for s in schema.sessions}
     out: list[str] = []
@@ -193,16 +196,9 @@ def violations(
     phase = [by_date[dt][0].phase for dt in dates]
     week_load = {w: sum(loads[i] for i in idx) for w, idx in weeks.items()}
     prev_ctl = athlete.ctl
-    # A recovery week never has to be lighter than the lightest week the rules ask for:
-    # the shortest long run and the lightest runs up to the minimum of runs.
-    light_run = min(
-        (s.load for s in schema.sessions if s.kind == "run" and s.role != "shakeout"), default=0
-    )
-    long_loads = [s.load for s in schema.sessions if s.kind == "long"]
-    if long_loads and rules.long_run_every_week:
-        lightest_week = min(long_loads) + max(0, rules.min_runs_per_week - 1) * light_run
-    else:
-        lightest_week = rules.min_runs_per_week * light_run
+    # A recovery week never has to be lighter than the lightest week the rules ask for.
+    if lightest_week is None:
+        lightest_week = lightest_week_load(schema, rules)
     for w, idx in sorted(weeks.items()):
         full = len(idx) == 7
         if settled(*idx):

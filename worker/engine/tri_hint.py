@@ -18,6 +18,7 @@ long distances (70.3, ironman) add their easy doubles bike first (their share of
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from itertools import permutations
 
 from shared.planning import SessionTemplate, sport_time_shares
@@ -71,6 +72,9 @@ _TAPER_SHARE = 0.65
 _RACE_WEEK_SHARE = 0.45
 _TAPER_EXTRAS = ("EASY35", "SWIM_TECH30", "BIKE_END60", "SWIM_END45")
 _RECOVERY = 0.68
+# Above the plan's least easy share while training weeks are written: the taper's quality
+# and the race week's opener come after.
+_EASY_MARGIN = 0.02
 # Roles (default weekdays) of the week's layout and the rules between them.
 _HARD_ROLES = (1, 3)  # the run and bike quality (the taper's two hard sessions too)
 _SWIM_ROLES = (2, 5)  # a training week's swims
@@ -127,6 +131,8 @@ class _Writer:
         self.steps = 0  # training weeks written (the long sessions' progression)
         self.day = week_layout(pm)
         self.pool = set(pm.request.athlete.swim_days)
+        self.long_run_cap = self._long_run_room()
+        self.peak_minutes = 0  # the longest training week written
         bike_first = pm.schema.distance in _LONG_DISTANCES
         self.extras = sorted(
             _EXTRAS, key=lambda e: 0 if bike_first and pm.sessions[e[1]].sport == "bike" else 1
@@ -179,7 +185,9 @@ class _Writer:
             step = 0 if week.is_recovery else self.steps
             ride_step = 0 if week.is_recovery else max(step - 2 * attempt, 0)
             ride = _longest_at_most(self.pm, "bike", 90 + 30 * (ride_step // 2))
-            run = _longest_at_most(self.pm, "run", 60 + 15 * (step * 2 // 3))
+            run = _longest_at_most(
+                self.pm, "run", min(60 + 15 * (step * 2 // 3), self.long_run_cap)
+            )
             days = {
                 0: DayChoice("REST"),
                 1: DayChoice(run_q),
@@ -194,6 +202,7 @@ class _Writer:
             load, minutes = self._load(days)
             if load <= budget and minutes <= self.cap_min:
                 break
+        days = self._within(days, budget, phase)
         for role, code in self.extras:
             trial = dict(days)
             c = trial[role]
@@ -204,12 +213,100 @@ class _Writer:
             shares = self._shares_kept(trial) or not self._shares_kept(days)
             if load <= budget and minutes <= self.cap_min and shares:
                 days = trial
-        load, _ = self._load(days)
+        days = self._easier(days, phase)
+        load, minutes = self._load(days)
+        self.peak_minutes = max(self.peak_minutes, minutes)
         if not week.is_recovery:
             self.steps += 1
             self.last_load = load
             self.budget = load * _GROWTH
         self._write(week, self._placed(days))
+
+    def _easy_share(self, days: dict[int, DayChoice]) -> float:
+        """The easy share of training minutes (the intensity mix family's) over the plan
+        written so far and `days`."""
+        easy = every = 0
+        for c in [*self.choices.values(), *days.values()]:
+            for code in (c.primary, *c.doubles):
+                s = self.pm.sessions.get(code)
+                if s is not None and s.kind in ("run", "long"):
+                    every += s.duration_min
+                    easy += s.duration_min if s.intensity == "easy" else 0
+        return easy / every if every else 1.0
+
+    def _easier(self, days: dict[int, DayChoice], phase: str) -> dict[int, DayChoice]:
+        """A short week's quality where the plan's easy share runs low: the run's quality
+        easy in base and build (a build week's brick is its quality), the ride's in base."""
+        need = self.pm.request.rules.min_easy_share + _EASY_MARGIN
+        swaps = {"build": ((1, "EASY45"),)}
+        for role, easy in swaps.get(phase, ()):
+            if self._easy_share(days) >= need:
+                break
+            option = self.pm.sessions.get(easy)
+            if option is None or phase not in option.phases:
+                continue
+            trial = {**days, role: DayChoice(easy, days[role].doubles)}
+            fits = self._load(trial)[1] <= max(self.cap_min, self._load(days)[1])
+            if fits and (self._shares_kept(trial) or not self._shares_kept(days)):
+                days = trial
+        return days
+
+    def _long_run_room(self) -> int:
+        """The longest long run a peak week holds within the weekly hours beside its other
+        sessions at their shortest (its run quality, the brick, two swims, the long ride):
+        the long run grows no longer than that, so the peak never has to cut it back."""
+        sessions = self.pm.catalogue.runs
+
+        def shortest(keep: Callable[[SessionTemplate], bool]) -> int:
+            return min((s.duration_min for s in sessions if keep(s)), default=0)
+
+        hard_run = shortest(
+            lambda s: (
+                s.sport == "run"
+                and s.kind == "run"
+                and s.intensity == "hard"
+                and "peak" in s.phases
+                and s.role is None
+            )
+        )
+        brick = shortest(lambda s: s.sport == "brick")
+        swim = shortest(lambda s: s.sport == "swim" and s.kind == "run")
+        ride = shortest(lambda s: s.sport == "bike" and s.kind == "long")
+        return self.cap_min - (hard_run + brick + 2 * swim + ride)
+
+    def _within(
+        self, days: dict[int, DayChoice], budget: float, phase: str
+    ) -> dict[int, DayChoice]:
+        """A week over its hours or its load budget made lighter one session at a time, in
+        the order a coach cuts a short week: the long swim to a technique swim, the run's
+        quality to its shortest, the long ride, and last the long run (a step back breaks
+        its progression); the brick and the sessions' count are kept."""
+        for role, shorter in self._cuts(days, phase):
+            load, minutes = self._load(days)
+            if load <= budget and minutes <= self.cap_min:
+                break
+            trial = {**days, role: DayChoice(shorter, days[role].doubles)}
+            shares = self._shares_kept(trial) or not self._shares_kept(days)
+            if self._load(trial)[1] < minutes and shares:
+                days = trial
+        return days
+
+    def _cuts(self, days: dict[int, DayChoice], phase: str) -> list[tuple[int, str]]:
+        """(role, a shorter session for it) in the order `_within` tries them: sessions the
+        phase offers, the same kind, sport and intensity as the one they replace."""
+        out: list[tuple[int, str]] = []
+        for role in (5, 1, 4, 6):
+            now = self.pm.sessions[days[role].primary]
+            options = [
+                s
+                for s in self.pm.catalogue.runs
+                if (s.sport, s.kind, s.intensity) == (now.sport, now.kind, now.intensity)
+                and s.duration_min < now.duration_min
+                and phase in s.phases
+                and s.role in (None, now.role)
+            ]
+            out += [(role, s.code) for s in sorted(options, key=lambda s: -s.duration_min)]
+        return out
 
     def _fitness(self, week: Week) -> float:
         """CTL at the start of `week` over the days written so far (a week of more than
@@ -245,6 +342,30 @@ class _Writer:
         self._race_week_swim_on_a_pool_day(week)
         if self.pm.schema.taper_days >= _LONG_TAPER_DAYS:
             self._fill_long_taper(week)
+        self._trim_taper(week)
+
+    def _minutes(self, days: Iterable[int]) -> int:
+        return self._load({d: self.choices[d] for d in days if d in self.choices})[1]
+
+    def _trim_taper(self, week: Week) -> None:
+        """A taper week within the weekly hours, and the last 7 days before the race within
+        `taper_time_ratio` of the longest training week (the 7 before them within
+        `taper_early_time_ratio` in a taper of 14 days or more): easy doubles dropped,
+        latest first, where a week is over."""
+        rules, race = self.pm.request.rules, self.pm.calendar.race_index
+        limits: list[tuple[list[int], float]] = [(list(week.days), self.cap_min)]
+        if self.peak_minutes:
+            limits.append((list(range(race - 7, race)), rules.taper_time_ratio * self.peak_minutes))
+            if race - self.pm.calendar.taper_start >= 14:
+                early = rules.taper_early_time_ratio * self.peak_minutes
+                limits.append((list(range(race - 14, race - 7)), early))
+        for span, limit in limits:
+            for d in sorted((d for d in span if d in self.choices), reverse=True):
+                if self._minutes(span) <= limit:
+                    break
+                c = self.choices[d]
+                if c.doubles:
+                    self.choices[d] = DayChoice(c.primary, (), c.strength)
 
     def _swims_to_pool_days(self, days: dict[int, DayChoice]) -> dict[int, DayChoice]:
         """A swim off a pool day trades days with a session on one, one of the same

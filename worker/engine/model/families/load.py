@@ -95,13 +95,35 @@ def credit_missed_growth(pm: PlanModel) -> None:
 
 def smallest_week_load(pm: PlanModel) -> int:
     """The load of the lightest week the rules ask for: the shortest long run and the
-    lightest runs (a race-week shake-out aside) making up the minimum number of runs."""
+    lightest runs (a race-week shake-out aside) making up the minimum number of runs; a
+    triathlete's, each sport's minimum of sessions (the lightest long ride and long run
+    among them)."""
+    if pm.multisport:
+        return smallest_multisport_week_load(pm)
     runs = [s.load for s in pm.catalogue.runs if s.kind == "run" and s.role != "shakeout"]
     longs = [s.load for s in pm.catalogue.runs if s.kind == "long"]
     n = pm.request.rules.min_runs_per_week
     if longs and pm.request.rules.long_run_every_week:
         return min(longs) + max(n - 1, 0) * min(runs, default=0)
     return n * min(runs, default=0)
+
+
+def smallest_multisport_week_load(pm: PlanModel) -> int:
+    """Per sport its weekly minimum of the lightest sessions of that sport (a shake-out
+    aside), one of them the lightest long session where the week must hold one (the long
+    run, the long ride)."""
+    total_load = 0
+    for sport, need in pm.request.rules.min_sessions_per_sport.items():
+        if need <= 0:
+            continue
+        own = [s for s in pm.catalogue.runs if s.sport == sport and s.role != "shakeout"]
+        light = min((s.load for s in own if s.kind == "run"), default=0)
+        longs = [s.load for s in own if s.kind == "long"]
+        if longs and pm.request.rules.long_run_every_week:
+            total_load += min(longs) + (need - 1) * light
+        else:
+            total_load += need * light
+    return total_load
 
 
 def weekly_load_grows_gradually(pm: PlanModel, rows: Rows) -> None:

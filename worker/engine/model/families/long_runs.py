@@ -139,7 +139,8 @@ def long_sessions_build_gradually(pm: PlanModel, rows: Rows, sport: str) -> None
         ]
 
     def settled(value: int) -> cp_model.IntVar:
-        var = m.new_constant(value)
+        # A variable of its own (new_constant shares one per value: hinted twice, invalid).
+        var = m.new_int_var(value, value, f"lived_long_{sport}_{value}")
         pm.settled.add(var.index)  # a fact: a rule over it and lived days only is settled
         return var
 
@@ -181,5 +182,8 @@ def long_sessions_build_gradually(pm: PlanModel, rows: Rows, sport: str) -> None
         )
         pm.peak_long[sport] = peak
         for week in cal.weeks:
-            if week not in window and lived[week.number] is None:
-                rows.add(weighted(minutes(week)) <= peak)
+            if week in window:
+                continue
+            done = lived[week.number]
+            # A lived week's longest too: the peak still reaches what was done.
+            rows.add((weighted(minutes(week)) if done is None else settled(done)) <= peak)
