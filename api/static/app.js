@@ -270,6 +270,8 @@
     [/^markers\b.*lthr/, "tp-lthr"],
     [/^name\b/, "tp-name"],
     [/^(athlete\.)?availability_min\b/, "tp-avail-0"],
+    [/^(athlete\.)?swim_days\b/, "tp-swim-0"],
+    [/^(athlete\.)?long_ride_day\b/, "tp-long-ride-day"],
     [/^(marathon_date|races\.0\.date)\b/, "tp-race-date"],
     [/^(distance|schema_id|races\.0\.distance)\b/, "tp-distance"],
     [/^start\b/, "tp-start"],
@@ -505,6 +507,8 @@
       rest_days: num("tp-rest"),
       long_run_day: Number($("tp-long-day").value),
       availability_min: availability(),
+      swim_days: swimDays(),
+      long_ride_day: $("tp-long-ride-day").value === "" ? null : Number($("tp-long-ride-day").value),
       unavailable_dates: unavailableDates(),
       markers: {
         race_result: rrDistance && rrTime ? { distance_m: Number(rrDistance), time_s: duration(rrTime) } : null,
@@ -552,6 +556,8 @@
     $("tp-long-day").value = String(runner.long_run_day);
     $("tp-unavailable").value = (runner.unavailable_dates || []).join(", ");
     setAvailability(runner.availability_min || []);
+    setSwimDays(runner.swim_days ?? [0, 1, 2, 3, 4, 5, 6]);
+    $("tp-long-ride-day").value = runner.long_ride_day == null ? "" : String(runner.long_ride_day);
     const race = runner.markers?.race_result;
     const option = race && [...$("tp-rr-distance").options].find((o) => Math.abs(Number(o.value) - race.distance_m) < 1);
     $("tp-rr-distance").value = option ? option.value : "";
@@ -682,6 +688,25 @@
       if (![...select.options].some((o) => o.value === wanted)) select.append(el("option", { value: wanted, text: `${wanted} min` }));
       select.value = wanted;
     });
+  }
+
+  // --- a triathlete's days: where they can swim -----------------------------------------
+
+  function swimDayFields() {
+    $("tp-swim-days").replaceChildren(...DAY_NAMES.map((name, i) => {
+      const box = el("input", { id: `tp-swim-${i}`, type: "checkbox", "aria-label": `Swim on ${name}` });
+      box.checked = true;
+      return el("label", { class: "avail-day swim-day", title: `${name}: pool open` }, box, WEEKDAYS[i]);
+    }));
+  }
+
+  // The weekdays ticked, Monday = 0 (every day: the default, no pool limits).
+  function swimDays() {
+    return DAY_NAMES.map((_, i) => i).filter((i) => $(`tp-swim-${i}`).checked);
+  }
+
+  function setSwimDays(days) {
+    DAY_NAMES.forEach((_, i) => { $(`tp-swim-${i}`).checked = days.includes(i); });
   }
 
   // --- progress ---------------------------------------------------------------------------
@@ -1659,6 +1684,7 @@
     window.addEventListener("popstate", () => openPlan(planFromAddress(), versionFromAddress()));
     defaultRaceDate();
     availabilityFields();
+    swimDayFields();
     await loadStoredRunner(); // first: a plan from the address may be someone else's
     await loadRunners();
     // Back without a plan's address: this runner's latest plan, this week first.

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -92,16 +93,40 @@ def test_an_olympic_plan_from_the_form_is_coloured_by_sport(
     fill_form(page, race=race, distance="olympic", start=start, weekly_hours=10, time_limit=8)
     page.fill("#tp-ftp", "250")
     page.fill("#tp-css", "1:45")
+    # The pool opens Tuesday, Thursday and Saturday; Saturday has time for the long ride.
+    for weekday in (0, 2, 4, 6):
+        page.uncheck(f"#tp-swim-{weekday}")
+    page.select_option("#tp-long-ride-day", "5")
     with page.expect_request(
         lambda r: r.method in ("POST", "PATCH") and "/runners" in r.url and "training" not in r.url
     ) as request:
         submit_and_wait(page)
-    markers = json.loads(request.value.post_data or "{}")["markers"]
+    sent = json.loads(request.value.post_data or "{}")
+    markers = sent["markers"]
     assert (markers["ftp_w"], markers["css_s_per_100m"]) == (250, 105)
+    assert (sent["swim_days"], sent["long_ride_day"]) == ([1, 3, 5], 5)
     plan_id = page.get_attribute("#tp-result", "data-plan")
     plan = api.get(f"/training-plans/{plan_id}").json()
     assert plan["summary"]["race_date"] == race.isoformat()
     days = sorted(plan["days"], key=lambda d: (d["date"], d["slot"]))
+    # Swims on pool days only; the long ride on Saturday, unless that week's Saturday is a
+    # taper day (the taper is not held to it).
+    weekday = {d["date"]: date.fromisoformat(d["date"]).weekday() for d in days}
+    phase = {d["date"]: d["phase"] for d in days}
+    assert {weekday[d["date"]] for d in days if d["sport"] == "swim"} <= {1, 3, 5}
+    long_rides = [
+        d for d in days if d["sport"] == "bike" and d["session_code"].startswith("LONGRIDE")
+    ]
+
+    def saturday_of(day: str) -> str:
+        return (date.fromisoformat(day) + timedelta(days=5 - weekday[day])).isoformat()
+
+    off_day = [
+        d["date"]
+        for d in long_rides
+        if weekday[d["date"]] != 5 and phase.get(saturday_of(d["date"])) != "taper"
+    ]
+    assert long_rides and off_day == []
 
     # Each session shown under its day's sport, in the sport's words.
     shown = shown_sessions(page)
@@ -175,6 +200,9 @@ def test_an_olympic_plan_from_the_form_is_coloured_by_sport(
     page.wait_for_selector("#tp-chart svg")
     assert page.input_value("#tp-distance") == "olympic"
     assert (page.input_value("#tp-ftp"), page.input_value("#tp-css")) == ("250", "1:45")
+    ticked = [page.is_checked(f"#tp-swim-{i}") for i in range(7)]
+    assert ticked == [i in (1, 3, 5) for i in range(7)]
+    assert page.input_value("#tp-long-ride-day") == "5"
 
     # On a phone: the sport words fit, nothing wider than the screen.
     phone.goto(f"/#key={stack.api_key}&plan={plan_id}")
