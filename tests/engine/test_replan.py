@@ -57,6 +57,17 @@ def first_slots(days: list[PlanDay]) -> dict[date, PlanDay]:
     return {d.date: d for d in days if d.slot == 0}
 
 
+def as_done(day: PlanDay) -> DoneActivity:
+    """A planned session, logged as planned."""
+    return DoneActivity(
+        date=day.date,
+        sport="strength" if day.intensity == "strength" else day.sport,
+        duration_min=day.duration_min,
+        load=day.load,
+        session_code=day.session_code,
+    )
+
+
 def life(plan: PlanResult, effective: date) -> tuple[list[DoneActivity], set[date], set[date]]:
     """What was done: the plan, minus the last three quality (moderate or hard) sessions
     before the illness, and the five days of illness before `effective`."""
@@ -65,13 +76,7 @@ def life(plan: PlanResult, effective: date) -> tuple[list[DoneActivity], set[dat
     assert len(hard) >= 3, "the scenario needs three hard sessions before the illness"
     missed = {d.date for d in hard[-3:]}
     done = [
-        DoneActivity(
-            date=d.date,
-            sport="strength" if d.intensity == "strength" else d.sport,
-            duration_min=d.duration_min,
-            load=d.load,
-            session_code=d.session_code,
-        )
+        as_done(d)
         for d in plan.days
         if d.date < effective and d.intensity != "rest" and d.date not in missed | ill
     ]
@@ -322,13 +327,7 @@ def test_illness_before_a_recovery_week_leaves_a_recovery_week_that_trains() -> 
     start = start_of(request)
     effective = start + timedelta(weeks=2, days=5)  # Saturday of week 3
     done = [
-        DoneActivity(
-            date=d.date,
-            sport="strength" if d.intensity == "strength" else d.sport,
-            duration_min=d.duration_min,
-            load=d.load,
-            session_code=d.session_code,
-        )
+        as_done(d)
         for d in plan.days
         if d.date < start + timedelta(weeks=2, days=1) and d.intensity != "rest"
     ]
@@ -387,13 +386,7 @@ def test_lived_weeks_beyond_the_long_run_progression_still_replan(
     effective = start + timedelta(weeks=2)
     wednesday, sunday = start + timedelta(days=9), start + timedelta(days=13)
     done = [
-        DoneActivity(
-            date=d.date,
-            sport="strength" if d.intensity == "strength" else d.sport,
-            duration_min=d.duration_min,
-            load=d.load,
-            session_code=d.session_code,
-        )
+        as_done(d)
         for d in plan.days
         if d.date < effective and d.intensity != "rest" and d.date not in (wednesday, sunday)
     ]

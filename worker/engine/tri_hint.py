@@ -153,6 +153,10 @@ class _Writer:
             for m, (lo, hi) in zip(minutes.values(), shares.values(), strict=True)
         )
 
+    def _shares_no_worse(self, trial: dict[int, DayChoice], days: dict[int, DayChoice]) -> bool:
+        """`trial` keeps the sport shares, or `days` had already lost them."""
+        return self._shares_kept(trial) or not self._shares_kept(days)
+
     def _swims(self, code: str) -> bool:
         s = self.pm.sessions.get(code)
         return s is not None and s.sport == "swim"
@@ -210,7 +214,7 @@ class _Writer:
                 continue  # one second session a day at most, a swim on a pool day
             trial[role] = DayChoice(c.primary, (code,))
             load, minutes = self._load(trial)
-            shares = self._shares_kept(trial) or not self._shares_kept(days)
+            shares = self._shares_no_worse(trial, days)
             if load <= budget and minutes <= self.cap_min and shares:
                 days = trial
         days = self._easier(days, phase)
@@ -247,7 +251,7 @@ class _Writer:
                 continue
             trial = {**days, role: DayChoice(easy, days[role].doubles)}
             fits = self._load(trial)[1] <= max(self.cap_min, self._load(days)[1])
-            if fits and (self._shares_kept(trial) or not self._shares_kept(days)):
+            if fits and self._shares_no_worse(trial, days):
                 days = trial
         return days
 
@@ -286,7 +290,7 @@ class _Writer:
             if load <= budget and minutes <= self.cap_min:
                 break
             trial = {**days, role: DayChoice(shorter, days[role].doubles)}
-            shares = self._shares_kept(trial) or not self._shares_kept(days)
+            shares = self._shares_no_worse(trial, days)
             if self._load(trial)[1] < minutes and shares:
                 days = trial
         return days

@@ -7,6 +7,8 @@ family is one entry here plus its builder in `families/`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from shared.planning import sport_time_shares
 from worker.engine.model.families.availability import (
     WEEKDAYS,
@@ -25,10 +27,10 @@ from worker.engine.model.families.load import (
     weekly_load_grows_gradually,
 )
 from worker.engine.model.families.long_runs import (
-    long_ride_start,
     long_rides_build_gradually,
-    long_run_start,
     long_runs_build_gradually,
+    long_start,
+    long_step,
 )
 from worker.engine.model.families.multisport import (
     bricks_in_build_and_peak,
@@ -89,24 +91,17 @@ def _quality_text(limits: Limits) -> str:
     return "quality sessions per week by phase (" + ", ".join(parts) + ")"
 
 
-def _long_progression_text(limits: Limits) -> str:
-    start = long_run_start(limits.athlete, limits.rules, limits.schema)
-    step = limits.rules.long_run_step_min
-    lo, hi = limits.rules.long_run_peak_weeks
-    return (
-        f"long runs growing from {start} min by at most {step} min a week, shorter in recovery "
-        f"weeks, longest {lo}-{hi} weeks before the race"
-    )
+def _long_progression_text(sport: str, sessions: str) -> Callable[[Limits], str]:
+    def text(limits: Limits) -> str:
+        start = long_start(limits.athlete, limits.rules, limits.schema, sport)
+        step = long_step(limits.rules, sport)
+        lo, hi = limits.rules.long_run_peak_weeks
+        return (
+            f"{sessions} growing from {start} min by at most {step} min a week, shorter in "
+            f"recovery weeks, longest {lo}-{hi} weeks before the race"
+        )
 
-
-def _long_ride_progression_text(limits: Limits) -> str:
-    start = long_ride_start(limits.athlete, limits.rules, limits.schema)
-    step = limits.rules.long_ride_step_min
-    lo, hi = limits.rules.long_run_peak_weeks
-    return (
-        f"long rides growing from {start} min by at most {step} min a week, shorter in "
-        f"recovery weeks, longest {lo}-{hi} weeks before the race"
-    )
+    return text
 
 
 def _pool_days_text(limits: Limits) -> str:
@@ -251,7 +246,7 @@ FAMILIES: tuple[Family, ...] = (
     Family(
         "long_run_progression",
         long_runs_build_gradually,
-        _long_progression_text,
+        _long_progression_text("run", "long runs"),
     ),
     Family(
         "quality_by_phase",
@@ -317,7 +312,11 @@ FAMILIES: tuple[Family, ...] = (
             "that day is free for it"
         ),
     ),
-    Family("long_ride_progression", long_rides_build_gradually, _long_ride_progression_text),
+    Family(
+        "long_ride_progression",
+        long_rides_build_gradually,
+        _long_progression_text("bike", "long rides"),
+    ),
     Family(
         "bricks",
         bricks_in_build_and_peak,
